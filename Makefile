@@ -1,0 +1,90 @@
+# Newsroom: `make serve` to run the site, `make test` to check it.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Where `make test` finds the real servers for its second run.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/newsroom
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+
+# Local serving: a generated, git-ignored secret key, plain HTTP on localhost.
+LOCAL_ENV = SECRET_KEY="$$(cat .secret_key)" \
+	HTTPS="$${HTTPS:-false}" \
+	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-localhost,127.0.0.1,[::1],$(HOST)}" \
+	SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}"
+
+.PHONY: help install install-dev serve dev test lint format bench clean
+
+help:
+	@echo "make serve   set up everything and serve the site on http://$(HOST):$(PORT)"
+	@echo "make dev     Django's development server with DEBUG on"
+	@echo "make test    lint, migration check and the whole test suite"
+	@echo "make lint    ruff check and ruff format --check"
+	@echo "make format  ruff format and ruff check --fix"
+	@echo "make bench   performance figures"
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(VENV)/.runtime $@
+
+install: $(VENV)/.runtime
+install-dev: $(VENV)/.dev
+
+.secret_key:
+	umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+serve: install .secret_key
+	$(LOCAL_ENV) $(PY) manage.py migrate --noinput
+	$(LOCAL_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+	$(LOCAL_ENV) $(PY) manage.py load_demo
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	$(LOCAL_ENV) exec $(VENV)/bin/gunicorn newsroom.wsgi --bind $(HOST):$(PORT) \
+		--workers $${WEB_CONCURRENCY:-2} --access-logfile -
+
+dev: install
+	DEBUG=true $(PY) manage.py migrate --noinput
+	DEBUG=true $(PY) manage.py load_demo
+	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install-dev
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test: install-dev
+	bash scripts/install-test-tools
+	$(MAKE) --no-print-directory lint
+	SECRET_KEY=check ALLOWED_HOSTS=localhost HTTPS=false \
+		$(PY) manage.py makemigrations --check --dry-run
+	@echo "== Test run 1 of 2: SQLite, local-memory cache"
+	env -u DATABASE_URL -u REDIS_URL $(VENV)/bin/pytest
+	@if $(PY) scripts/services_ready.py "$(TEST_DATABASE_URL)" "$(TEST_REDIS_URL)"; then \
+		echo "== Test run 2 of 2: PostgreSQL + Redis"; \
+		DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" \
+			$(VENV)/bin/pytest --create-db -m "not browser"; \
+	elif [ -n "$$CI" ]; then \
+		echo "== FAILED: CI must run the suite on PostgreSQL + Redis, and they do not answer."; \
+		exit 1; \
+	else \
+		echo "== SKIPPED test run 2 of 2: PostgreSQL + Redis do not answer at"; \
+		echo "   $(TEST_DATABASE_URL) and $(TEST_REDIS_URL)"; \
+	fi
+
+bench: install-dev
+	$(PY) scripts/bench.py
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

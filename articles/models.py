@@ -1,0 +1,207 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from . import text
+
+
+class Source(models.Model):
+    """A news organisation stories come from or are credited to."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    url = models.URLField("website", blank=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:source", kwargs={"slug": self.slug})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """The one rule for what readers may see."""
+        return self.filter(
+            status=Article.Status.PUBLISHED, published_at__lte=timezone.now()
+        )
+
+    def scheduled(self):
+        return self.filter(
+            status=Article.Status.PUBLISHED, published_at__gt=timezone.now()
+        )
+
+    def with_source(self):
+        return self.select_related("source")
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    headline = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        help_text="The story's address on the site. Letters, numbers and hyphens.",
+    )
+    standfirst = models.TextField(
+        max_length=600,
+        help_text="The one-paragraph summary under the headline.",
+    )
+    body = models.TextField(blank=True)
+    body_html = models.TextField(editable=False, blank=True)
+    word_count = models.PositiveIntegerField(editable=False, default=0)
+    byline = models.CharField(
+        max_length=200, blank=True, help_text="Author names, if credited."
+    )
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="articles"
+    )
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(
+        "publication time",
+        null=True,
+        blank=True,
+        help_text="A time in the future schedules the story.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    # Incremented on every save; an edit form carries the version it was
+    # opened with so that a stale save can be refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    image = models.ImageField(
+        "hero image",
+        upload_to="articles/%Y/%m/",
+        blank=True,
+        width_field="image_width",
+        height_field="image_height",
+    )
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_alt = models.CharField(
+        "image alt text",
+        max_length=300,
+        blank=True,
+        help_text="What the image shows, for readers who cannot see it.",
+    )
+    image_caption = models.CharField(max_length=300, blank=True)
+    image_credit = models.CharField(
+        max_length=200, blank=True, help_text="Who took or supplied the image."
+    )
+
+    history = HistoricalRecords(excluded_fields=["body_html", "word_count"])
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        get_latest_by = "published_at"
+        indexes = [
+            models.Index(
+                fields=["status", "-published_at"], name="article_listing_idx"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="published_article_has_published_at",
+            ),
+        ]
+        permissions = [("publish_article", "Can publish stories")]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        self.body_html = text.render_markdown(self.body)
+        self.word_count = text.count_words(
+            self.headline, self.standfirst, text.plain_text(self.body_html)
+        )
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        if self.published_at is None:
+            return reverse("articles:preview", kwargs={"pk": self.pk})
+        day = timezone.localtime(self.published_at)
+        return reverse(
+            "articles:detail",
+            kwargs={
+                "year": day.year,
+                "month": day.month,
+                "day": day.day,
+                "slug": self.slug,
+            },
+        )
+
+    @property
+    def is_published(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def state_label(self):
+        """Draft, Scheduled or Published, as editors say it."""
+        if self.is_scheduled:
+            return "Scheduled"
+        return self.get_status_display()
+
+    @property
+    def reading_minutes(self):
+        return text.reading_minutes(self.word_count)
+
+    @property
+    def was_updated(self):
+        """Edited more than five minutes after publication.
+
+        A story entered after its publication time (an import, a backdated
+        wire story) counts from when it was entered, not from the time on it.
+        """
+        if self.published_at is None or self.updated_at is None:
+            return False
+        went_out = max(self.published_at, self.created_at or self.published_at)
+        return (self.updated_at - went_out).total_seconds() > 300
+
+    @property
+    def absolute_url(self):
+        return settings.SITE_URL + self.get_absolute_url()

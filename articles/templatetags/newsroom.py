@@ -1,0 +1,21 @@
+from django import template
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+
+from ..sharing import share_links
+
+register = template.Library()
+
+
+@register.filter
+def newsroom_time(value):
+    """'24 December 2016 9:44am' in the newsroom's time zone."""
+    if not value:
+        return ""
+    local = timezone.localtime(value)
+    return format_date(local, "j F Y g:i") + ("am" if local.hour < 12 else "pm")
+
+
+@register.simple_tag
+def article_share_links(article):
+    return share_links(url=article.absolute_url, title=article.headline)

@@ -1,0 +1,63 @@
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.cache import patch_cache_control
+from django.views.generic import DetailView, ListView
+
+from .models import Article, Source
+
+
+class PublishedArticlesMixin:
+    paginate_by = 20
+
+    def get_queryset(self):
+        return Article.objects.published().with_source()
+
+
+class ArticleListView(PublishedArticlesMixin, ListView):
+    template_name = "articles/article_list.html"
+
+
+class SourceArticleListView(PublishedArticlesMixin, ListView):
+    template_name = "articles/source_detail.html"
+
+    def get_queryset(self):
+        self.source = get_object_or_404(Source, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(source=self.source)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(source=self.source, **kwargs)
+
+
+class ArticleDetailView(PublishedArticlesMixin, DetailView):
+    template_name = "articles/article_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        canonical = self.object.get_absolute_url()
+        if request.path != canonical:
+            # Same story, other date in the URL (e.g. its time was corrected).
+            return redirect(canonical, permanent=True)
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+
+class ArticlePreviewView(PermissionRequiredMixin, DetailView):
+    """Staff see any story, published or not, as readers will see it."""
+
+    permission_required = "articles.view_article"
+    template_name = "articles/article_detail.html"
+    queryset = Article.objects.with_source()
+
+    def handle_no_permission(self):
+        # Readers learn nothing about unpublished stories, not even that
+        # they exist.
+        raise Http404("No such story.")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(preview=True, **kwargs)
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        patch_cache_control(response, private=True, no_store=True, no_cache=True)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response

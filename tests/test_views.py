@@ -1,0 +1,128 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import ArticleFactory, SourceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def headlines(page):
+    return [a.get_text() for a in page.select(".story-card__headline a")]
+
+
+def test_front_page_lists_published_stories_newest_first(client, html):
+    now = timezone.now()
+    older = ArticleFactory(
+        published=True, published_at=now - datetime.timedelta(days=2)
+    )
+    newer = ArticleFactory(
+        published=True, published_at=now - datetime.timedelta(hours=1)
+    )
+    page = html(client.get("/"))
+    assert headlines(page) == [newer.headline, older.headline]
+
+
+def test_front_page_card_shows_everything(client, demo_article, html):
+    card = html(client.get("/")).select_one(".story-card")
+    assert card.h2.a["href"] == demo_article.get_absolute_url()
+    assert (
+        card.select_one(".story-card__standfirst").get_text() == demo_article.standfirst
+    )
+    assert card.img["src"] == demo_article.image.url
+    meta = " ".join(card.select_one(".story-meta").get_text().split())
+    assert meta == "AAP 24 December 2016 9:44am 2 min read"
+
+
+def test_unpublished_stories_leak_nowhere(client, html):
+    source = SourceFactory()
+    draft = ArticleFactory(source=source, headline="Secret draft")
+    scheduled = ArticleFactory(
+        source=source,
+        headline="Embargoed story",
+        status="published",
+        published_at=timezone.now() + datetime.timedelta(hours=3),
+    )
+    visible = ArticleFactory(source=source, published=True)
+    for url in ["/", source.get_absolute_url()]:
+        response = client.get(url)
+        assert headlines(html(response)) == [visible.headline]
+        assert b"Secret draft" not in response.content
+        assert b"Embargoed story" not in response.content
+    assert client.get(scheduled.get_absolute_url()).status_code == 404
+    draft.published_at = timezone.now() - datetime.timedelta(days=1)
+    draft.save()
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert client.get(f"/preview/{draft.pk}/").status_code == 404
+
+
+def test_front_page_paginates_twenty_a_page(client, html):
+    now = timezone.now()
+    stories = [
+        ArticleFactory(published=True, published_at=now - datetime.timedelta(minutes=i))
+        for i in range(1, 46)
+    ]
+    first = html(client.get("/"))
+    assert headlines(first) == [s.headline for s in stories[:20]]
+    assert first.find("a", rel="next")["href"] == "?page=2"
+    third = html(client.get("/?page=3"))
+    assert headlines(third) == [s.headline for s in stories[40:]]
+    assert third.find("a", rel="next") is None
+    assert third.find("a", rel="prev")["href"] == "?page=2"
+
+
+@pytest.mark.parametrize(
+    "page", ["0", "-1", "abc", "2", "99999999999999999999999", "1.5", "%00", "1e3"]
+)
+def test_bad_page_numbers_are_404(client, page):
+    ArticleFactory(published=True)
+    assert client.get(f"/?page={page}").status_code == 404
+
+
+def test_empty_site_front_page_is_not_an_error(client, db):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert b"No stories have been published here yet." in response.content
+
+
+def test_source_page_lists_only_that_sources_stories(client, html):
+    aap, sbs = (
+        SourceFactory(name="AAP", slug="aap"),
+        SourceFactory(name="SBS", slug="sbs"),
+    )
+    mine = ArticleFactory(source=aap, published=True)
+    ArticleFactory(source=sbs, published=True)
+    page = html(client.get("/sources/aap/"))
+    assert page.h1.get_text() == "AAP"
+    assert headlines(page) == [mine.headline]
+    assert client.get("/sources/aap/?page=2").status_code == 404
+    assert client.get("/sources/nobody/").status_code == 404
+
+
+def test_story_at_a_stale_date_redirects_to_its_canonical_url(
+    client, published_article
+):
+    response = client.get(f"/1999/01/01/{published_article.slug}/")
+    assert response.status_code == 301
+    assert response["Location"] == published_article.get_absolute_url()
+
+
+def test_malformed_story_urls_are_404(client, published_article):
+    for url in [
+        "/2016/1/24/x/",
+        "/16/12/24/x/",
+        "/2016/12/24/not a slug/",
+        "/2016/12/24/",
+    ]:
+        assert client.get(url).status_code == 404
+
+
+def test_pages_run_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    for _ in range(25):
+        ArticleFactory(published=True)
+    with django_assert_max_num_queries(3):
+        client.get("/")
+    story = ArticleFactory(published=True)
+    with django_assert_max_num_queries(2):
+        client.get(story.get_absolute_url())
