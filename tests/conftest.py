@@ -3,6 +3,7 @@ from bs4 import BeautifulSoup
 from django.core.cache import cache
 from django.core.management import call_command
 
+from tests.browser import browser, page  # noqa: F401  (fixtures)
 from tests.factories import ArticleFactory
 
 
