@@ -135,6 +135,12 @@ class Result:
     latencies: list = field(default_factory=list)
     statuses: dict = field(default_factory=dict)
 
+    def add(self, other):
+        self.seconds += other.seconds
+        self.latencies += other.latencies
+        for status, count in other.statuses.items():
+            self.statuses[status] = self.statuses.get(status, 0) + count
+
     @property
     def rate(self):
         return len(self.latencies) / self.seconds if self.seconds else 0.0
@@ -301,17 +307,24 @@ def bench(options):
             for path in targets.values():  # warm up every worker's caches
                 for _ in range(options.workers * 2):
                     fetch(port, path)
-            results = [
-                load(
-                    port,
-                    label,
-                    path,
-                    requests=requests,
-                    clients=options.clients,
-                    max_seconds=options.max_seconds,
-                )
-                for label, path in targets.items()
-            ]
+            # Pages take turns, a slice of the load each per round, so that a
+            # burst of someone else's work on the machine lands on all of
+            # them rather than on whichever page was running at the time.
+            results = {label: Result(label, path) for label, path in targets.items()}
+            rounds = 1 if quick else options.rounds
+            for _ in range(rounds):
+                for label, path in targets.items():
+                    results[label].add(
+                        load(
+                            port,
+                            label,
+                            path,
+                            requests=-(-requests // rounds),
+                            clients=options.clients,
+                            max_seconds=options.max_seconds / rounds,
+                        )
+                    )
+            results = list(results.values())
             rss = {pid: peak_rss_mb(pid) for pid in worker_pids(server.pid)}
         finally:
             server.send_signal(signal.SIGTERM)
@@ -322,7 +335,7 @@ def bench(options):
                 server.wait()
             log.close()
 
-    report(results, facts["queries"], rss, options, requests, stories)
+    report(results, facts["queries"], rss, options, requests, stories, rounds)
     wrong = [
         r
         for r in results
@@ -333,12 +346,13 @@ def bench(options):
     return 1 if wrong else 0
 
 
-def report(results, queries, rss, options, requests, stories):
+def report(results, queries, rss, options, requests, stories, rounds):
     load_1m = os.getloadavg()[0]
     print(
         f"\nNewsroom bench: {stories} stories + demo, gunicorn {options.workers} "
         f"sync workers, {options.clients} client threads, up to {requests} "
-        f"requests (or {options.max_seconds:g}s) a page; "
+        f"requests (or {options.max_seconds:g}s) a page in {rounds} "
+        f"rounds; "
         f"{os.cpu_count()} CPUs, load {load_1m:.1f}\n"
     )
     base = results[0]
@@ -365,6 +379,7 @@ def main():
     parser.add_argument("--stories", type=int, default=500)
     parser.add_argument("--requests", type=int, default=1500, help="per page")
     parser.add_argument("--max-seconds", type=float, default=12.0, help="per page")
+    parser.add_argument("--rounds", type=int, default=3, help="pages take turns")
     parser.add_argument("--clients", type=int, default=4, help="client threads")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
