@@ -17,6 +17,7 @@ See "Benchmarks" in README.md for how to read the table.
 
 import argparse
 import http.client
+import io
 import itertools
 import json
 import os
@@ -70,7 +71,7 @@ def prepare(stories):
 
     from articles.models import Article, Source
 
-    quiet = open(os.devnull, "w")  # noqa: SIM115
+    quiet = io.StringIO()
     call_command("migrate", interactive=False, verbosity=0, stdout=quiet)
     call_command("collectstatic", interactive=False, verbosity=0, stdout=quiet)
     call_command("load_demo", stdout=quiet)
@@ -288,7 +289,7 @@ def bench(options):
         facts = json.loads(prepared.stdout.strip().splitlines()[-1])
         targets = paths(facts["static_url"])
 
-        log = open(tmp / "gunicorn.log", "w")  # noqa: SIM115
+        log = open(tmp / "gunicorn.log", "w")  # closed after gunicorn stops
         server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "newsroom.wsgi"]
             + ["--bind", f"127.0.0.1:{port}", "--workers", str(options.workers)]
@@ -326,6 +327,11 @@ def bench(options):
                     )
             results = list(results.values())
             rss = {pid: peak_rss_mb(pid) for pid in worker_pids(server.pid)}
+        except BaseException:
+            # The log goes with the temporary folder: show it while it is here.
+            log.flush()
+            sys.stderr.write((tmp / "gunicorn.log").read_text()[-4000:])
+            raise
         finally:
             server.send_signal(signal.SIGTERM)
             try:
@@ -384,6 +390,9 @@ def main():
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
+    for name in ["stories", "requests", "rounds", "clients", "workers"]:
+        if getattr(options, name) < 1:
+            parser.error(f"--{name} must be at least 1")
     if options.prepare:
         prepare(options.stories)
         return 0
