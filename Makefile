@@ -40,6 +40,13 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt
 install: $(VENV)/.runtime
 install-dev: $(VENV)/.dev
 
+# The HTML checker and axe-core, at the exact versions in package-lock.json.
+# --ignore-scripts: vnu-jar's postinstall would download a JDK of its own;
+# the tests run it with the machine's Java (scripts/install-test-tools).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
 .secret_key:
 	umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
@@ -64,7 +71,7 @@ format: install-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: install-dev
+test: install-dev node_modules/.installed
 	bash scripts/install-test-tools
 	$(MAKE) --no-print-directory lint
 	SECRET_KEY=check ALLOWED_HOSTS=localhost HTTPS=false \
@@ -87,4 +94,4 @@ bench: install-dev
 	$(PY) scripts/bench.py
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache

@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from bs4 import BeautifulSoup
 from django.core.cache import cache
@@ -28,7 +30,7 @@ def empty_cache():
 
 @pytest.fixture
 def demo_article(db):
-    call_command("load_demo", stdout=open("/dev/null", "w"))
+    call_command("load_demo", stdout=io.StringIO())
     from articles.models import Article
 
     return Article.objects.get(slug="russia-urges-peace-after-battle-for-aleppo")

@@ -1,5 +1,6 @@
 import datetime
 
+import factory
 import pytest
 from django.utils import timezone
 
@@ -126,3 +127,12 @@ def test_pages_run_a_fixed_number_of_queries(client, django_assert_max_num_queri
     story = ArticleFactory(published=True)
     with django_assert_max_num_queries(2):
         client.get(story.get_absolute_url())
+
+
+def test_only_cards_below_the_fold_load_their_images_lazily(client, html):
+    ArticleFactory.create_batch(
+        5, published=True, image=factory.django.ImageField(width=1200, height=675)
+    )
+    images = html(client.get("/")).select(".story-card img")
+    assert [img.get("loading") for img in images] == [None, None, None, "lazy", "lazy"]
+    assert all(img["width"] == "1200" and img["height"] == "675" for img in images)

@@ -16,6 +16,18 @@ def newsroom_time(value):
     return format_date(local, "j F Y g:i") + ("am" if local.hour < 12 else "pm")
 
 
+@register.filter
+def machine_time(value):
+    """'2016-12-24T09:44:00+11:00' for a <time datetime>.
+
+    Django's `date:"c"` keeps microseconds, and HTML allows at most three
+    digits of a fraction of a second; whole seconds are precise enough.
+    """
+    if not value:
+        return ""
+    return timezone.localtime(value).replace(microsecond=0).isoformat()
+
+
 @register.simple_tag
 def article_share_links(article):
     return share_links(url=article.absolute_url, title=article.headline)
