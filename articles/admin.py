@@ -27,6 +27,8 @@ def stories(count):
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
     list_display = ["name", "story_count", "slug", "url"]
+    # Meta.ordering is not applied to a grouped (annotated) query.
+    ordering = ["name"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 

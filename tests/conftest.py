@@ -4,7 +4,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 
 from tests.browser import browser, page  # noqa: F401  (fixtures)
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -17,6 +17,12 @@ def isolated_media(settings, tmp_path):
             "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         },
     }
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    # Staff accounts are made in many tests; real hashing would dominate.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
@@ -46,3 +52,25 @@ def parse_html(response):
 @pytest.fixture
 def html():
     return parse_html
+
+
+@pytest.fixture
+def reporter(db):
+    return UserFactory(username="rita", first_name="Rita", role="Reporter")
+
+
+@pytest.fixture
+def editor(db):
+    return UserFactory(username="ed", first_name="Ed", role="Editor")
+
+
+@pytest.fixture
+def reporter_client(client, reporter):
+    client.force_login(reporter)
+    return client
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
