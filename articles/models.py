@@ -169,6 +169,10 @@ class Article(models.Model):
         )
 
     def clean(self):
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            # "Published" with no time means now, as in save(); set it before
+            # the constraint that a published story has a time is checked.
+            self.published_at = timezone.now()
         if self.image and not self.image_alt.strip():
             raise ValidationError(
                 {
