@@ -251,13 +251,15 @@ class ArticleAdmin(SimpleHistoryAdmin):
         for story in to_draft:
             services.unpublish_article(article=story, user=request.user)
         self.report(
-            request, len(to_draft), len(queryset), "moved back to draft", "drafts"
+            request, len(to_draft), len(queryset), "moved back to draft", "in draft"
         )
 
     def report(self, request, changed, selected, done, already):
         message = f"{stories(changed)} {done}."
         if selected > changed:
-            message += f" {stories(selected - changed)} already {already}, unchanged."
+            message += (
+                f" {stories(selected - changed)} already {already}, left unchanged."
+            )
         self.message_user(
             request, message, messages.SUCCESS if changed else messages.WARNING
         )
