@@ -15,7 +15,9 @@
     return (text || "")
       .replace(/^\s*\[[^\]]+\]:\s*\S+.*$/gm, "")       // reference link definitions
       .replace(/!?\[([^\]]*)\]\([^)]*\)/g, "$1")        // [text](url) keeps the text
-      .replace(/<[^>]*>/g, " ");                        // HTML tags are stripped
+      .replace(/!?\[([^\]]*)\]\[[^\]]*\]/g, "$1")      // [text][ref] likewise
+      .replace(/<(script|style)\b[\s\S]*?<\/\1\s*>/gi, " ") // dropped whole
+      .replace(/<[^>]*>/g, " ");                        // other tags: text kept
   }
 
   function countWords() {
