@@ -8,12 +8,7 @@ from articles import text
 from articles.models import Article
 from tests.factories import PASSWORD, SourceFactory, UserFactory
 
-# Restore the roles (made by a data migration) that an earlier transactional
-# test's flush may have wiped.
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 HEADLINE = "Storm cuts power to thousands on the coast"
 
@@ -32,7 +27,7 @@ def log_in(page, user):
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
-def test_reporter_drafts_editor_previews_and_publishes(browser, live_server):
+def test_reporter_drafts_editor_previews_and_publishes(browser, live_server, roles):
     SourceFactory(name="Reuters", slug="reuters")
     SourceFactory(name="Associated Press", slug="ap")
     reporter = UserFactory(username="rita", role="Reporter")
