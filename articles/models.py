@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -141,6 +142,10 @@ class Article(models.Model):
         return self.headline
 
     def save(self, *args, **kwargs):
+        if not self._state.adding:
+            # Callers that care about concurrent edits (the admin form,
+            # services.py) lock the row and start from its current version.
+            self.version += 1
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         self.body_html = text.render_markdown(self.body)
@@ -162,6 +167,19 @@ class Article(models.Model):
                 "slug": self.slug,
             },
         )
+
+    def clean(self):
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            # "Published" with no time means now, as in save(); set it before
+            # the constraint that a published story has a time is checked.
+            self.published_at = timezone.now()
+        if self.image and not self.image_alt.strip():
+            raise ValidationError(
+                {
+                    "image_alt": "Describe the image for readers who cannot see "
+                    "it: alt text is required when a story has an image."
+                }
+            )
 
     @property
     def is_published(self):
