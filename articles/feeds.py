@@ -14,7 +14,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Enclosure
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 
 from . import freshness, syndication, text
 from .metadata import absolute, modified_at
@@ -65,10 +65,33 @@ def _read_hero_image(article):
     )
 
 
+def hero_figure(article, image):
+    """The hero image at the top of the story, as the site shows it: many
+    readers show only what is in the content, not the enclosure."""
+    if image is None:
+        return ""
+    caption = " ".join(
+        part
+        for part in [
+            f"{article.image_caption}." if article.image_caption else "",
+            f"Source: {article.image_credit}" if article.image_credit else "",
+        ]
+        if part
+    )
+    return format_html(
+        '<figure><img src="{}" alt="{}"{}>{}</figure>\n',
+        image.url,
+        article.image_alt,
+        format_html(' width="{}" height="{}"', image.width, image.height)
+        if image.width and image.height
+        else "",
+        format_html("<figcaption>{}</figcaption>", caption) if caption else "",
+    )
+
+
 class LatestStoriesFeed(Feed):
     feed_type = syndication.NewsRssFeed
     url_name = "articles:feed"
-    titles_are_html = True
 
     def __call__(self, request, *args, **kwargs):
         source = self.get_object(request, *args, **kwargs)
@@ -101,10 +124,11 @@ class LatestStoriesFeed(Feed):
         return settings.SITE_NAME
 
     def item_title(self, article):
-        if self.titles_are_html:
-            # RSS readers take titles as HTML (the reason Django escapes them
-            # by default); Atom's and JSON Feed's titles are plain text.
-            return escape(article.headline)
+        # Plain text, escaped once as XML. Django escapes titles twice by
+        # default (#6533) for readers that take an RSS title as HTML, but
+        # then readers that take it as text (newsboat among them) show every
+        # "&" in a headline as "&amp;". Once is right in both for "&", by far
+        # the commonest special character in headlines.
         return article.headline
 
     def item_description(self, article):
@@ -142,19 +166,18 @@ class LatestStoriesFeed(Feed):
         ]
 
     def item_extra_kwargs(self, article):
+        image = hero_image(article)
+        body = text.absolute_links(article.body_html, base=article.absolute_url)
         return {
             "summary": article.standfirst,
-            "content_html": text.absolute_links(
-                article.body_html, base=article.absolute_url
-            ),
-            "image": hero_image(article),
+            "content_html": hero_figure(article, image) + body,
+            "image": image,
         }
 
 
 class LatestStoriesAtomFeed(LatestStoriesFeed):
     feed_type = syndication.NewsAtomFeed
     url_name = "articles:feed-atom"
-    titles_are_html = False
 
     def subtitle(self, source):
         return self.description(source)
@@ -163,7 +186,6 @@ class LatestStoriesAtomFeed(LatestStoriesFeed):
 class LatestStoriesJsonFeed(LatestStoriesFeed):
     feed_type = syndication.JsonFeed
     url_name = "articles:feed-json"
-    titles_are_html = False
 
 
 class SourceStoriesFeed(LatestStoriesFeed):
@@ -191,7 +213,6 @@ class SourceStoriesFeed(LatestStoriesFeed):
 class SourceStoriesAtomFeed(SourceStoriesFeed):
     feed_type = syndication.NewsAtomFeed
     url_name = "articles:source-feed-atom"
-    titles_are_html = False
 
     def subtitle(self, source):
         return self.description(source)
