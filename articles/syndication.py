@@ -133,4 +133,8 @@ class JsonFeed(SyndicationFeed):
 
 
 def _without_empty(mapping):
-    return {key: value for key, value in mapping.items() if value not in (None, [])}
+    return {
+        key: value
+        for key, value in mapping.items()
+        if key == "items" or value not in (None, [])
+    }
