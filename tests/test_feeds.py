@@ -7,6 +7,7 @@ import feedparser
 import pytest
 from bs4 import BeautifulSoup
 
+from articles import text
 from articles.models import Article
 from tests.factories import ArticleFactory, SourceFactory
 
@@ -265,4 +266,21 @@ def test_source_pages_link_their_own_feeds_first(client, demo_article, html):
         ("application/rss+xml", "/sources/aap/rss/"),
         ("application/atom+xml", "/sources/aap/atom/"),
         *SITE_FEEDS,
+    ]
+
+
+def test_absolute_links_resolve_against_the_story_and_stay_sanitised():
+    base = SITE + "/2024/01/02/a-story/"
+    fragment = (
+        '<p><a href="/sources/aap/">a</a> <a href="other/">b</a> '
+        '<a href="#note">c</a> <a href="https://elsewhere.example/">d</a> '
+        '<a href="javascript:alert(1)">e</a></p>'
+    )
+    body = BeautifulSoup(text.absolute_links(fragment, base=base), "html.parser")
+    assert [a.get("href") for a in body.find_all("a")] == [
+        SITE + "/sources/aap/",
+        base + "other/",
+        base + "#note",
+        "https://elsewhere.example/",
+        None,
     ]
