@@ -63,3 +63,20 @@ def count_words(*texts):
 
 def reading_minutes(word_count):
     return max(1, math.ceil(word_count / WORDS_PER_MINUTE))
+
+
+def absolute_links(fragment, *, base):
+    """The sanitised HTML fragment with every relative link resolved
+    against `base`, for readers that show it away from the site (feeds).
+
+    nh3 parses the HTML and rewrites only URL attributes; the allow-lists
+    are the same as when it was rendered, so nothing new gets through.
+    """
+    return nh3.clean(
+        fragment or "",
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        url_relative=("rewrite_with_base", base),
+    )

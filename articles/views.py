@@ -4,7 +4,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView
 
+from . import freshness
 from .models import Article, Source
+
+# Story pages change rarely once out; a minute keeps corrections prompt.
+STORY_MAX_AGE = 60
 
 
 class PublishedArticlesMixin:
@@ -38,7 +42,12 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
         if request.path != canonical:
             # Same story, other date in the URL (e.g. its time was corrected).
             return redirect(canonical, permanent=True)
-        return self.render_to_response(self.get_context_data(object=self.object))
+        return freshness.respond(
+            request,
+            freshness.for_story(self.object),
+            lambda: self.render_to_response(self.get_context_data(object=self.object)),
+            max_age=STORY_MAX_AGE,
+        )
 
 
 class ArticlePreviewView(PermissionRequiredMixin, DetailView):

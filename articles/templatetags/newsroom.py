@@ -1,7 +1,12 @@
+import json
+
 from django import template
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
+from .. import metadata
 from ..sharing import share_links
 
 register = template.Library()
@@ -31,3 +36,29 @@ def machine_time(value):
 @register.simple_tag
 def article_share_links(article):
     return share_links(url=article.absolute_url, title=article.headline)
+
+
+@register.filter
+def absolute(url):
+    """A path on the site as an absolute URL on SITE_URL."""
+    return metadata.absolute(url) if url else ""
+
+
+@register.filter
+def modified_at(article):
+    return metadata.modified_at(article)
+
+
+# Inside <script>, "</script>" or "<!--" in a headline would end or confuse
+# the element; JSON lets those characters be written as escapes instead.
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
+@register.simple_tag
+def news_article_json_ld(article):
+    """The story's schema.org NewsArticle as a JSON-LD script element."""
+    data = json.dumps(metadata.news_article(article), ensure_ascii=False, indent=2)
+    return format_html(
+        '<script type="application/ld+json">{}</script>',
+        mark_safe(data.translate(_SCRIPT_SAFE)),
+    )

@@ -6,7 +6,7 @@ from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from articles.demo.hero import placeholder_jpeg
+from articles.demo.hero import HEIGHT, WIDTH, placeholder_jpeg
 from articles.models import Article, Source
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
@@ -84,6 +84,10 @@ class Command(BaseCommand):
             ContentFile(placeholder_jpeg("Russian President Vladimir Putin")),
             save=False,
         )
+        # FieldFile.save() does not fill the width and height fields, and
+        # without them every load of the story opens the file to measure it
+        # (and fails if the file has gone).
+        article.image_width, article.image_height = WIDTH, HEIGHT
         article.save()
         # The story was last edited when it went out, not when it was loaded.
         Article.objects.filter(pk=article.pk).update(

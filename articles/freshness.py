@@ -1,0 +1,99 @@
+"""Conditional GET for feeds and story pages.
+
+Validators (ETag and Last-Modified) come from a couple of aggregate queries,
+never from per-process state, so every app server gives the same answer and
+a poll that finds nothing new costs no rendering: `304 Not Modified`.
+"""
+
+import datetime
+import hashlib
+from dataclasses import dataclass
+
+from django.db.models import Count, Max
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+
+from .models import Article
+
+# Part of every ETag: bump it when a change to the code or templates alters
+# what feeds or story pages contain, so that clients fetch them afresh.
+FORMAT = "1"
+
+
+@dataclass(frozen=True)
+class Validators:
+    etag: str
+    last_modified: datetime.datetime | None
+
+
+def _etag(*parts):
+    digest = hashlib.sha256("|".join(map(str, (FORMAT, *parts))).encode())
+    # Weak: equivalent, not byte-identical (e.g. the year in the footer).
+    return f'W/"{digest.hexdigest()[:32]}"'
+
+
+def _latest(*moments):
+    moments = [moment for moment in moments if moment is not None]
+    return max(moments) if moments else None
+
+
+def for_stories(stories):
+    """Validators for a listing of `stories`, a queryset of published stories.
+
+    What a feed shows changes when a story in it is edited, when a scheduled
+    story goes live (no row changes then: its `published_at` passes), and when
+    a story leaves it (unpublished, moved to another source, deleted). The
+    last case is caught through the history table, which records every save
+    and delete, so Last-Modified never goes backwards.
+    """
+    shown = stories.aggregate(
+        count=Count("pk"), went_live=Max("published_at"), edited=Max("updated_at")
+    )
+    any_change = Article.history.aggregate(at=Max("history_date"))["at"]
+    last_modified = _latest(shown["went_live"], shown["edited"], any_change)
+    return Validators(
+        etag=_etag(
+            "stories",
+            shown["count"],
+            shown["went_live"] and shown["went_live"].isoformat(),
+            shown["edited"] and shown["edited"].isoformat(),
+            any_change and any_change.isoformat(),
+        ),
+        last_modified=last_modified,
+    )
+
+
+def for_story(article):
+    """Validators for one story's page."""
+    return Validators(
+        etag=_etag(
+            "story",
+            article.pk,
+            article.version,
+            article.updated_at.isoformat(),
+            article.published_at.isoformat(),
+            article.source.slug,
+            article.source.name,
+        ),
+        last_modified=_latest(article.published_at, article.updated_at),
+    )
+
+
+def respond(request, validators, build, *, max_age):
+    """`304 Not Modified` (empty body) if the client's copy is current,
+    otherwise `build()`; either way with the validators and a public
+    Cache-Control max-age."""
+    last_modified = (
+        int(validators.last_modified.timestamp()) if validators.last_modified else None
+    )
+    response = get_conditional_response(
+        request, etag=validators.etag, last_modified=last_modified
+    )
+    if response is None:
+        response = build()
+    if response.status_code in (200, 304):
+        response.headers["ETag"] = validators.etag
+        if last_modified is not None:
+            response.headers["Last-Modified"] = http_date(last_modified)
+        patch_cache_control(response, public=True, max_age=max_age)
+    return response
