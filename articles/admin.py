@@ -125,8 +125,27 @@ class ArticleAdmin(SimpleHistoryAdmin):
         if not super().has_change_permission(request, obj):
             return False
         return (
-            obj is None or self.can_publish(request) or self.is_own_draft(request, obj)
+            obj is None
+            or self.can_publish(request)
+            or self.is_own_draft(request, obj)
+            or self.is_own_story_resubmitted(request, obj)
         )
+
+    def is_own_story_resubmitted(self, request, article):
+        """A reporter's form for their own draft, posted after an editor
+        published it. Letting the form through (instead of a bare 403) makes
+        it fail the stale-version check and come back with their text; a
+        save never gets past `save_model`, which refuses non-drafts."""
+        return (
+            getattr(request, "submitting_change_form", False)
+            and article.created_by_id == request.user.pk
+        )
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        request.submitting_change_form = (
+            request.method == "POST" and object_id is not None
+        )
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def has_delete_permission(self, request, obj=None):
         if not super().has_delete_permission(request, obj):

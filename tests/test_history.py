@@ -158,3 +158,42 @@ def test_consecutive_saves_by_one_editor_each_bump_the_version(editor_client):
         assert edit(editor_client, story, byline=f"Take {n}").status_code == 302
     story.refresh_from_db()
     assert (story.version, story.byline) == (4, "Take 2")
+
+
+def test_reporters_draft_published_while_open_comes_back_with_their_text(
+    reporter_client, reporter, editor
+):
+    story = ArticleFactory(created_by=reporter, headline="Flood warning")
+    data = form_data(reporter_client.get(change_url(story)))
+    services.publish_article(article=story, user=editor)
+
+    typed = "The reporter's late paragraph, still being written."
+    response = reporter_client.post(change_url(story), data | {"body": typed})
+    assert response.status_code == 200
+    assert errors(response)[0].startswith("Not saved: this story was changed by")
+    assert form_data(response)["body"] == typed
+    story.refresh_from_db()
+    assert story.is_published and story.body != typed
+
+
+def test_reporter_cannot_save_their_story_once_published_even_if_current(
+    reporter_client, reporter, editor
+):
+    story = ArticleFactory(created_by=reporter)
+    services.publish_article(article=story, user=editor)
+    story.refresh_from_db()
+    # A forged form carrying the current version: the guard in save_model holds.
+    response = reporter_client.post(
+        change_url(story),
+        {
+            "headline": "Hijacked",
+            "slug": story.slug,
+            "standfirst": story.standfirst,
+            "body": story.body,
+            "source": story.source_id,
+            "opened_version": story.version,
+        },
+    )
+    assert response.status_code == 403
+    story.refresh_from_db()
+    assert story.headline != "Hijacked" and story.is_published
