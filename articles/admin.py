@@ -104,6 +104,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     history_list_display = ["version", "status"]
 
     class Media:
+        css = {"all": ["css/article-admin.css"]}
         js = ["js/article-admin.js"]
 
     # Who may do what.
