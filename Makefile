@@ -55,7 +55,7 @@ serve: install .secret_key
 	$(LOCAL_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	$(LOCAL_ENV) $(PY) manage.py load_demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
-	$(LOCAL_ENV) exec $(VENV)/bin/gunicorn newsroom.wsgi --bind $(HOST):$(PORT) \
+	$(LOCAL_ENV) exec $(VENV)/bin/gunicorn newsroom.wsgi --bind $(HOST):$(PORT) --no-control-socket \
 		--workers $${WEB_CONCURRENCY:-2} --access-logfile -
 
 dev: install
