@@ -5,11 +5,13 @@ pixels, so an oversized image or a decompression bomb is refused cheaply,
 then `verify()` checks the file is not truncated or corrupt.
 """
 
+import io
 import warnings
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
-from PIL import Image
+from PIL import Image, ImageOps
 
 ALLOWED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF"}
 MAX_BYTES = 10 * 1024 * 1024
@@ -68,3 +70,47 @@ def _too_many_pixels(width=None, height=None):
         code="too_many_pixels",
         params={"size": size, "limit": MAX_PIXELS // 1_000_000},
     )
+
+
+# Story cards show the hero image at most 14rem (224 CSS px) wide: twice that
+# for high-density screens, cropped to the cards' 16:9.
+CARD_SIZE = (480, 270)
+
+
+def card_thumbnail_name(image_name):
+    stem = image_name.rsplit(".", 1)[0]
+    return f"thumbnails/{stem}-{CARD_SIZE[0]}x{CARD_SIZE[1]}.jpg"
+
+
+def ensure_card_thumbnail(image):
+    """The storage name of `image`'s card-sized JPEG, made if missing.
+
+    Returns "" when there is no image or it cannot be read (a missing or
+    damaged file): the card then falls back to the full image, and saving the
+    story never fails over its picture.
+    """
+    if not image:
+        return ""
+    name = card_thumbnail_name(image.name)
+    storage = image.storage
+    if storage.exists(name):
+        return name
+    try:
+        with storage.open(image.name, "rb") as file, Image.open(file) as picture:
+            upright = ImageOps.exif_transpose(picture)
+            card = ImageOps.fit(_on_white(upright), CARD_SIZE, Image.Resampling.LANCZOS)
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        return ""
+    buffer = io.BytesIO()
+    card.save(buffer, format="JPEG", quality=82, optimize=True, progressive=True)
+    return storage.save(name, ContentFile(buffer.getvalue()))
+
+
+def _on_white(picture):
+    """RGB, with any transparency laid over white as the page shows it."""
+    if picture.mode in ("RGBA", "LA") or "transparency" in picture.info:
+        rgba = picture.convert("RGBA")
+        backdrop = Image.new("RGB", rgba.size, "white")
+        backdrop.paste(rgba, mask=rgba.getchannel("A"))
+        return backdrop
+    return picture.convert("RGB")

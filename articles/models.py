@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from . import text
+from . import images, text
 
 
 class Source(models.Model):
@@ -113,12 +113,16 @@ class Article(models.Model):
         blank=True,
         help_text="What the image shows, for readers who cannot see it.",
     )
+    # A card-sized copy of the hero image for story lists, derived on save.
+    thumbnail = models.ImageField(blank=True, editable=False)
     image_caption = models.CharField(max_length=300, blank=True)
     image_credit = models.CharField(
         max_length=200, blank=True, help_text="Who took or supplied the image."
     )
 
-    history = HistoricalRecords(excluded_fields=["body_html", "word_count"])
+    history = HistoricalRecords(
+        excluded_fields=["body_html", "word_count", "thumbnail"]
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -152,6 +156,11 @@ class Article(models.Model):
         self.word_count = text.count_words(
             self.headline, self.standfirst, text.plain_text(self.body_html)
         )
+        if self.image and not self.image._committed:
+            # Store a new upload now (the field would, a moment later) so
+            # that its thumbnail can be named after it.
+            self.image.save(self.image.name, self.image.file, save=False)
+        self.thumbnail = images.ensure_card_thumbnail(self.image)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

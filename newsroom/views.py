@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
+from django.views.static import serve
 
 from articles.metadata import absolute
 from articles.sitemaps import SITEMAPS, NewsSitemap
@@ -71,3 +72,8 @@ def news_sitemap(request):
         "publication_language": settings.LANGUAGE_CODE.split("-")[0],
     }
     return response
+
+
+def media(request, path):
+    """Uploaded images, when SERVE_MEDIA is on (see settings)."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)

@@ -31,7 +31,8 @@ def test_front_page_card_shows_everything(client, demo_article, html):
     assert (
         card.select_one(".story-card__standfirst").get_text() == demo_article.standfirst
     )
-    assert card.img["src"] == demo_article.image.url
+    assert card.img["src"] == demo_article.thumbnail.url
+    assert (card.img["width"], card.img["height"]) == ("480", "270")
     meta = " ".join(card.select_one(".story-meta").get_text().split())
     assert meta == "AAP 24 December 2016 9:44am 2 min read"
 
@@ -135,4 +136,5 @@ def test_only_cards_below_the_fold_load_their_images_lazily(client, html):
     )
     images = html(client.get("/")).select(".story-card img")
     assert [img.get("loading") for img in images] == [None, None, None, "lazy", "lazy"]
-    assert all(img["width"] == "1200" and img["height"] == "675" for img in images)
+    # Cards show the card-sized thumbnail, not the 1200px hero.
+    assert all(img["width"] == "480" and img["height"] == "270" for img in images)

@@ -1,0 +1,83 @@
+"""Story cards use a small copy of the hero image, made when a story is saved."""
+
+import io
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from PIL import Image
+
+from articles.images import CARD_SIZE
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def picture(size=(1600, 1200), mode="RGB", colour="navy", fmt="JPEG"):
+    buffer = io.BytesIO()
+    Image.new(mode, size, colour).save(buffer, format=fmt)
+    return ContentFile(buffer.getvalue(), name=f"photo.{fmt.lower()}")
+
+
+def open_stored(name):
+    with default_storage.open(name, "rb") as file:
+        image = Image.open(file)
+        image.load()
+        return image
+
+
+def test_saving_a_story_with_an_image_makes_a_card_thumbnail():
+    story = ArticleFactory(published=True, image=picture(), image_alt="A photo")
+    assert story.thumbnail.name.startswith("thumbnails/articles/")
+    thumbnail = open_stored(story.thumbnail.name)
+    assert (thumbnail.format, thumbnail.size) == ("JPEG", CARD_SIZE)
+    assert default_storage.size(story.thumbnail.name) < default_storage.size(
+        story.image.name
+    )
+
+
+def test_transparent_images_are_laid_over_white():
+    story = ArticleFactory(
+        image=picture(mode="RGBA", colour=(0, 0, 0, 0), fmt="PNG"), image_alt="x"
+    )
+    assert open_stored(story.thumbnail.name).getpixel((10, 10)) == (255, 255, 255)
+
+
+def test_a_new_image_gets_a_new_thumbnail_and_removing_it_clears_it():
+    story = ArticleFactory(image=picture(colour="red"), image_alt="x")
+    first = story.thumbnail.name
+    story.image = picture(colour="green")
+    story.save()
+    assert story.thumbnail.name != first
+    red, green, _ = open_stored(story.thumbnail.name).getpixel((5, 5))
+    assert green > 100 and red < 50
+    story.image = ""
+    story.save()
+    assert not story.thumbnail
+
+
+def test_saving_again_reuses_the_thumbnail():
+    story = ArticleFactory(image=picture(), image_alt="x")
+    name = story.thumbnail.name
+    story.headline = "An edit"
+    story.save()
+    assert story.thumbnail.name == name
+
+
+def test_a_missing_image_file_does_not_stop_a_save(client, html):
+    story = ArticleFactory(published=True, image=picture(), image_alt="x")
+    default_storage.delete(story.image.name)
+    default_storage.delete(story.thumbnail.name)
+    story.headline = "Still saved"
+    story.save()
+    assert not story.thumbnail
+    card = html(client.get("/")).select_one(".story-card")
+    # No thumbnail: the card falls back to the full image.
+    assert card.img["src"] == story.image.url
+
+
+def test_front_page_cards_use_the_thumbnail(client, html):
+    story = ArticleFactory(published=True, image=picture(), image_alt="x")
+    card = html(client.get("/")).select_one(".story-card")
+    assert card.img["src"] == story.thumbnail.url
+    assert client.get(story.thumbnail.url).status_code == 200
