@@ -7,13 +7,24 @@ a poll that finds nothing new costs no rendering: `304 Not Modified`.
 
 import datetime
 import hashlib
+import logging
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Count, Max
+from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
 from .models import Article
+
+logger = logging.getLogger(__name__)
+
+# Rendered feeds and story pages are kept in the shared cache under their
+# ETag, so a cached copy can never be stale: any change makes a new ETag.
+# The timeout only bounds how long a template change (a deploy) takes to
+# reach pages whose content has not changed.
+RENDERED_TIMEOUT = 10 * 60
 
 # Part of every ETag: bump it when a change to the code or templates alters
 # what feeds or story pages contain, so that clients fetch them afresh.
@@ -90,10 +101,41 @@ def respond(request, validators, build, *, max_age):
         request, etag=validators.etag, last_modified=last_modified
     )
     if response is None:
-        response = build()
+        response = _rendered(request, validators, build)
     if response.status_code in (200, 304):
         response.headers["ETag"] = validators.etag
         if last_modified is not None:
             response.headers["Last-Modified"] = http_date(last_modified)
         patch_cache_control(response, public=True, max_age=max_age)
+    return response
+
+
+def _rendered(request, validators, build):
+    """`build()`'s response, from the shared cache when another request (on
+    any app server) has already rendered this version of this URL.
+
+    The cache is an accelerator, never a dependency: if Redis is down the
+    page is rendered as if nothing were cached.
+    """
+    key = f"rendered:{request.path}:{validators.etag}"
+    try:
+        cached = cache.get(key)
+    except Exception:  # Any backend's connection error; render instead.
+        logger.warning("Cache unavailable; rendering %s", request.path, exc_info=True)
+        cached = None
+    if cached is not None:
+        content, content_type = cached
+        return HttpResponse(content, content_type=content_type)
+    response = build()
+    if hasattr(response, "render"):
+        response.render()
+    if response.status_code == 200 and not response.streaming:
+        try:
+            cache.set(
+                key, (response.content, response["Content-Type"]), RENDERED_TIMEOUT
+            )
+        except Exception:
+            logger.warning(
+                "Cache unavailable; not storing %s", request.path, exc_info=True
+            )
     return response
