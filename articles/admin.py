@@ -10,11 +10,15 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, F
-from django.urls import reverse
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
+from .compare import differences
 from .forms import ArticleAdminForm
 from .models import Article, Source
 from .templatetags.newsroom import newsroom_time
@@ -102,6 +106,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
         ("Publishing", {"fields": ["status", "published_at", "record"]}),
     ]
     history_list_display = ["version", "status"]
+    # simple-history's page with the form that opens `compare_view`.
+    object_history_template = "admin/articles/article/object_history.html"
 
     class Media:
         css = {"all": ["css/article-admin.css"]}
@@ -192,6 +198,54 @@ class ArticleAdmin(SimpleHistoryAdmin):
             return super().history_form_view(
                 request, object_id, version_id, extra_context
             )
+
+    # Comparing two versions.
+
+    def get_urls(self):
+        compare = path(
+            "<path:object_id>/history/compare/",
+            self.admin_site.admin_view(self.compare_view),
+            name="articles_article_compare",
+        )
+        # First: simple-history's "<id>/history/<version>/" would otherwise
+        # take "compare" for a version.
+        return [compare, *super().get_urls()]
+
+    def compare_view(self, request, object_id):
+        """Two saved versions of a story, `?from=<history_id>&to=<history_id>`,
+        side by side: who may see the story's history may compare it."""
+        story = self.get_object(request, unquote(object_id))
+        if story is None:
+            raise Http404("No such story.")
+        if not self.has_view_history_or_change_history_permission(request, story):
+            raise PermissionDenied
+        old, new = (
+            self.saved_version(story, request.GET.get(k)) for k in ("from", "to")
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Compare versions {old.version} and {new.version}",
+            "subtitle": str(story),
+            "opts": self.opts,
+            "module_name": capfirst(self.opts.verbose_name_plural),
+            "object": story,
+            "versions": [old, new],
+            "differences": differences(old, new),
+            "revert_disabled": self.revert_disabled(request, story),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(
+            request, "admin/articles/article/compare_versions.html", context
+        )
+
+    def saved_version(self, story, history_id):
+        """One of this story's historical records; 404 for anything else."""
+        try:
+            return story.history.select_related("history_user", "source").get(
+                history_id=int(history_id)
+            )
+        except (TypeError, ValueError, story.history.model.DoesNotExist):
+            raise Http404("No such version of this story.") from None
 
     # Links to the site.
 
