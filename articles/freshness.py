@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, Max
+from django.db.models import Count, F, Max
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
@@ -53,21 +53,32 @@ def for_stories(stories):
 
     What a feed shows changes when a story in it is edited, when a scheduled
     story goes live (no row changes then: its `published_at` passes), and when
-    a story leaves it (unpublished, moved to another source, deleted). The
-    last case is caught through the history table, which records every save
-    and delete, so Last-Modified never goes backwards.
+    a story leaves it (unpublished, moved to another source, deleted), and
+    when the source credited on its items is edited. Stories leaving are
+    caught through the history table, which records every save and delete,
+    so Last-Modified never goes backwards. Only history of stories that had
+    gone live counts: saving a draft or a scheduled story must neither
+    invalidate every feed nor tell pollers that unpublished work is moving.
     """
     shown = stories.aggregate(
-        count=Count("pk"), went_live=Max("published_at"), edited=Max("updated_at")
+        count=Count("pk"),
+        went_live=Max("published_at"),
+        edited=Max("updated_at"),
+        source_edited=Max("source__updated_at"),
     )
-    any_change = Article.history.aggregate(at=Max("history_date"))["at"]
-    last_modified = _latest(shown["went_live"], shown["edited"], any_change)
+    any_change = Article.history.filter(published_at__lte=F("history_date")).aggregate(
+        at=Max("history_date")
+    )["at"]
+    last_modified = _latest(
+        shown["went_live"], shown["edited"], shown["source_edited"], any_change
+    )
     return Validators(
         etag=_etag(
             "stories",
             shown["count"],
             shown["went_live"] and shown["went_live"].isoformat(),
             shown["edited"] and shown["edited"].isoformat(),
+            shown["source_edited"] and shown["source_edited"].isoformat(),
             any_change and any_change.isoformat(),
         ),
         last_modified=last_modified,
@@ -83,10 +94,11 @@ def for_story(article):
             article.version,
             article.updated_at.isoformat(),
             article.published_at.isoformat(),
-            article.source.slug,
-            article.source.name,
+            article.source.updated_at.isoformat(),
         ),
-        last_modified=_latest(article.published_at, article.updated_at),
+        last_modified=_latest(
+            article.published_at, article.updated_at, article.source.updated_at
+        ),
     )
 
 

@@ -78,8 +78,9 @@ CARD_SIZE = (480, 270)
 
 
 def card_thumbnail_name(image_name):
-    stem = image_name.rsplit(".", 1)[0]
-    return f"thumbnails/{stem}-{CARD_SIZE[0]}x{CARD_SIZE[1]}.jpg"
+    # The whole stored name, extension included: photo.png and photo.jpg are
+    # different pictures and must not share a thumbnail.
+    return f"thumbnails/{image_name}-{CARD_SIZE[0]}x{CARD_SIZE[1]}.jpg"
 
 
 def ensure_card_thumbnail(image):

@@ -16,6 +16,8 @@ class Source(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     url = models.URLField("website", blank=True)
     description = models.TextField(blank=True)
+    # Feeds and story pages show the source: their validators include this.
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]

@@ -153,3 +153,28 @@ def test_preview_stays_private_and_uncached(admin_client, story):
     assert {"private", "no-store", "no-cache"} <= cache_control
     assert "public" not in cache_control
     assert "ETag" not in response
+
+
+@pytest.mark.parametrize("url", ["/feeds/rss/", "/sources/wire/rss/", "story"])
+def test_editing_the_source_changes_the_validators(client, story, url):
+    url = story.get_absolute_url() if url == "story" else url
+    first = client.get(url)
+    source = story.source
+    source.name = "Wire Service Renamed"
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=1)):
+        source.save()
+    by_etag = client.get(url, headers={"if-none-match": first["ETag"]})
+    assert by_etag.status_code == 200
+    assert b"Wire Service Renamed" in by_etag.content
+
+
+def test_saving_a_draft_leaves_the_feeds_alone(client, story):
+    first = client.get("/feeds/rss/")
+    draft = ArticleFactory(headline="Work in progress")
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=1)):
+        draft.body = "More words."
+        draft.save()
+        ArticleFactory(scheduled=True)
+    by_etag, by_date = revalidate(client, "/feeds/rss/", first)
+    assert_not_modified(by_etag, first)
+    assert_not_modified(by_date, first)

@@ -81,3 +81,12 @@ def test_front_page_cards_use_the_thumbnail(client, html):
     card = html(client.get("/")).select_one(".story-card")
     assert card.img["src"] == story.thumbnail.url
     assert client.get(story.thumbnail.url).status_code == 200
+
+
+def test_images_differing_only_by_extension_keep_their_own_thumbnails():
+    red = ArticleFactory(image=picture(colour="red", fmt="PNG"), image_alt="x")
+    blue = ArticleFactory(image=picture(colour="blue", fmt="JPEG"), image_alt="x")
+    assert red.image.name.rsplit(".", 1)[0] == blue.image.name.rsplit(".", 1)[0]
+    assert red.thumbnail.name != blue.thumbnail.name
+    r, _, b = open_stored(blue.thumbnail.name).getpixel((5, 5))
+    assert b > 100 and r < 50
