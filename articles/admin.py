@@ -8,7 +8,7 @@ does is in services.py.
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count, F
 from django.http import Http404
 from django.template.response import TemplateResponse
@@ -35,6 +35,8 @@ class SourceAdmin(admin.ModelAdmin):
     ordering = ["name"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+    # An address typed without a scheme means https (Django 6's default too).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(story_count=Count("articles"))

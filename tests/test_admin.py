@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Source
 from tests.admin_forms import (
     ADD,
     CHANGELIST,
@@ -270,3 +270,14 @@ def test_source_autocomplete_finds_sources_by_name(reporter_client):
     )
     assert response.status_code == 200
     assert [r["text"] for r in response.json()["results"]] == ["Reuters"]
+
+
+def test_editor_adds_a_source_with_a_bare_web_address(editor_client):
+    form = editor_client.get("/admin/articles/source/add/")
+    assert form.status_code == 200
+    response = editor_client.post(
+        "/admin/articles/source/add/",
+        {"name": "Reuters", "slug": "reuters", "url": "reuters.com", "description": ""},
+    )
+    assert response.status_code == 302
+    assert Source.objects.get(slug="reuters").url == "https://reuters.com"

@@ -153,7 +153,9 @@ def test_unpublished_stories_leak_into_no_feed_or_sitemap(client, stories):
         "/sitemap-sources.xml",
         "/sitemap-news.xml",
     ]:
-        content = client.get(url).content
+        response = client.get(url)
+        assert response.status_code == 200, url
+        content = response.content
         for story in hidden:
             assert story.headline.encode() not in content, url
             assert story.slug.encode() not in content, url
