@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
 from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
-from django.http import HttpResponseServerError
+from django.db import DatabaseError, connection
+from django.http import HttpResponse, HttpResponseServerError
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -13,10 +14,28 @@ from articles.metadata import absolute
 from articles.sitemaps import SITEMAPS, NewsSitemap
 
 
+def database_reachable():
+    try:
+        connection.ensure_connection()
+        return connection.is_usable()
+    except DatabaseError:
+        return False
+
+
 def server_error(request):
-    """The 500 page. Django renders it without context processors, so the
-    site-wide names are passed in; nothing here touches the database."""
+    """Every unhandled exception ends here. If the database cannot be
+    reached, that is an outage, not a bug: 503 with Retry-After, so readers
+    and crawlers come back. Otherwise the 500 page.
+
+    Django renders these without context processors, so the site-wide names
+    are passed in.
+    """
     context = {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL}
+    if not database_reachable():
+        response = HttpResponse(render_to_string("503.html", context), status=503)
+        response["Retry-After"] = "30"
+        response["Cache-Control"] = "no-store"
+        return response
     return HttpResponseServerError(render_to_string("500.html", context))
 
 

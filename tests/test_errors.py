@@ -35,15 +35,56 @@ def test_a_crash_shows_the_500_page_without_a_traceback(client, html, monkeypatc
     assert "boom" not in response.content.decode()
 
 
-def test_a_dead_database_gets_503_with_retry_after(client, html, monkeypatch):
-    def unreachable(*args, **kwargs):
-        raise OperationalError("connection refused")
+DEAD_DATABASE_PROBE = """
+import django
+django.setup()
+from django.test import Client
+client = Client(raise_request_exception=False)
+for url in ["/", "/2016/12/24/a-story/", "/feeds/rss/"]:
+    response = client.get(url)
+    print(url, response.status_code, response.get("Retry-After"),
+          b"right back" in response.content)
+# An editor signing in: the admin needs the database too.
+response = client.post("/admin/login/", {"username": "ed", "password": "pw"})
+print("login", response.status_code, response.get("Retry-After"),
+      b"right back" in response.content)
+"""
 
-    monkeypatch.setattr("articles.views.ArticleListView.get_queryset", unreachable)
+
+def test_a_dead_database_gets_503_with_retry_after():
+    # A real connection to a port where no database listens.
+    result = subprocess.run(
+        [sys.executable, "-c", DEAD_DATABASE_PROBE],
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+            "SECRET_KEY": "k",
+            "ALLOWED_HOSTS": "testserver",
+            "HTTPS": "false",
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:9/newsroom",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    lines = [line.split() for line in result.stdout.splitlines()]
+    assert lines == [
+        [url, "503", "30", "True"]
+        for url in ["/", "/2016/12/24/a-story/", "/feeds/rss/", "login"]
+    ], result.stderr[-2000:]
+
+
+def test_a_query_bug_with_the_database_up_is_a_500_not_an_outage(
+    client, html, monkeypatch
+):
+    def broken_query(*args, **kwargs):
+        raise OperationalError("no such column: articles_article.typo")
+
+    monkeypatch.setattr("articles.views.ArticleListView.get_queryset", broken_query)
+    client.raise_request_exception = False
     response = client.get("/")
-    assert response.status_code == 503
-    assert response["Retry-After"] == "30"
-    assert html(response).h1.get_text() == "We’ll be right back"
+    assert response.status_code == 500
+    assert html(response).h1.get_text() == "Something went wrong on our side"
 
 
 def test_reader_pages_send_a_strict_content_security_policy(client):

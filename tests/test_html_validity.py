@@ -12,14 +12,14 @@ import json
 import shutil
 import subprocess
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import OperationalError, transaction
+from django.db import transaction
 from django.test import Client, RequestFactory, override_settings
 
-from newsroom.middleware import DatabaseUnavailableMiddleware
 from newsroom.views import server_error
 from tests.factories import ArticleFactory
 
@@ -76,9 +76,9 @@ def render_pages(directory):
     (directory / "bad-request.html").write_bytes(bad_host.content)
     crashed = server_error(RequestFactory().get("/"))
     (directory / "server-error.html").write_bytes(crashed.content)
-    unavailable = DatabaseUnavailableMiddleware(None).unavailable(
-        OperationalError("connection refused")
-    )
+    with mock.patch("newsroom.views.database_reachable", return_value=False):
+        unavailable = server_error(RequestFactory().get("/"))
+    assert unavailable.status_code == 503
     (directory / "unavailable.html").write_bytes(unavailable.content)
 
 
