@@ -44,6 +44,10 @@ class ArticleQuerySet(models.QuerySet):
     def with_source(self):
         return self.select_related("source")
 
+    def formerly_at(self, slug):
+        """Stories that were saved under `slug` before it was edited."""
+        return self.filter(pk__in=Article.history.filter(slug=slug).values("id"))
+
 
 class Article(models.Model):
     class Status(models.TextChoices):

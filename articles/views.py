@@ -37,7 +37,14 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
     template_name = "articles/article_detail.html"
 
     def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
+        try:
+            self.object = self.get_object()
+        except Http404:
+            # Links already out there (shares, feeds) outlive a slug edit.
+            renamed = self.get_queryset().formerly_at(self.kwargs["slug"]).first()
+            if renamed is None:
+                raise
+            return redirect(renamed.get_absolute_url(), permanent=True)
         canonical = self.object.get_absolute_url()
         if request.path != canonical:
             # Same story, other date in the URL (e.g. its time was corrected).

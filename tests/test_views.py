@@ -142,3 +142,18 @@ def test_only_cards_below_the_fold_load_their_images_lazily(client, html):
     assert [img.get("loading") for img in images] == [None, None, None, "lazy", "lazy"]
     # Cards show the card-sized thumbnail, not the 1200px hero.
     assert all(img["width"] == "480" and img["height"] == "270" for img in images)
+
+
+def test_a_story_whose_slug_was_edited_keeps_its_old_links(client):
+    story = ArticleFactory(published=True, slug="council-votes")
+    old_url = story.get_absolute_url()
+    story.slug = "council-votes-for-new-budget"
+    story.save()
+    response = client.get(old_url)
+    assert response.status_code == 301
+    assert response["Location"] == story.get_absolute_url()
+    # Not for a draft that once had that slug.
+    draft = ArticleFactory(slug="secret-plan")
+    draft.slug = "other"
+    draft.save()
+    assert client.get("/2016/12/24/secret-plan/").status_code == 404
