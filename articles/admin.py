@@ -19,9 +19,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .compare import differences
+from .formats import newsroom_time
 from .forms import ArticleAdminForm
 from .models import Article, Source
-from .templatetags.newsroom import newsroom_time
 
 
 def stories(count):

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils.text import capfirst
 
+from .formats import newsroom_time
 from .models import Article
-from .templatetags.newsroom import newsroom_time
 
 # In the order of the story form. Derived fields (body_html, word_count,
 # image size) and bookkeeping (version, timestamps, who) are not compared:

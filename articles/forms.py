@@ -4,9 +4,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from . import services
+from .formats import newsroom_time
 from .images import validate_image_file
 from .models import Article
-from .templatetags.newsroom import newsroom_time
 
 BODY_HELP = (
     "Markdown: a blank line starts a new paragraph; *italics*, **bold**, "

@@ -1,36 +1,17 @@
 import json
 
 from django import template
-from django.utils import timezone
-from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from .. import metadata
+from .. import formats, metadata
 from ..sharing import share_links
 
 register = template.Library()
 
 
-@register.filter
-def newsroom_time(value):
-    """'24 December 2016 9:44am' in the newsroom's time zone."""
-    if not value:
-        return ""
-    local = timezone.localtime(value)
-    return format_date(local, "j F Y g:i") + ("am" if local.hour < 12 else "pm")
-
-
-@register.filter
-def machine_time(value):
-    """'2016-12-24T09:44:00+11:00' for a <time datetime>.
-
-    Django's `date:"c"` keeps microseconds, and HTML allows at most three
-    digits of a fraction of a second; whole seconds are precise enough.
-    """
-    if not value:
-        return ""
-    return timezone.localtime(value).replace(microsecond=0).isoformat()
+register.filter(formats.newsroom_time)
+register.filter(formats.machine_time)
 
 
 @register.simple_tag

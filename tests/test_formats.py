@@ -1,7 +1,7 @@
 import datetime
 from zoneinfo import ZoneInfo
 
-from articles.templatetags.newsroom import machine_time, newsroom_time
+from articles.formats import machine_time, newsroom_time
 
 UTC = datetime.UTC
 
