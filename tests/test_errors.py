@@ -38,7 +38,14 @@ def test_a_crash_shows_the_500_page_without_a_traceback(client, html, monkeypatc
 DEAD_DATABASE_PROBE = """
 import django
 django.setup()
-from django.test import Client
+from django.test import Client, override_settings
+# Unhashed static files: this checkout has not run collectstatic.
+override_settings(STORAGES={
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}).enable()
 client = Client(raise_request_exception=False)
 for url in ["/", "/2016/12/24/a-story/", "/feeds/rss/"]:
     response = client.get(url)
