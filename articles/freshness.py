@@ -48,7 +48,7 @@ def _latest(*moments):
     return max(moments) if moments else None
 
 
-def for_stories(stories):
+def for_stories(stories, *, also_changed_at=None):
     """Validators for a listing of `stories`, a queryset of published stories.
 
     What a feed shows changes when a story in it is edited, when a scheduled
@@ -70,7 +70,11 @@ def for_stories(stories):
         at=Max("history_date")
     )["at"]
     last_modified = _latest(
-        shown["went_live"], shown["edited"], shown["source_edited"], any_change
+        shown["went_live"],
+        shown["edited"],
+        shown["source_edited"],
+        any_change,
+        also_changed_at,
     )
     return Validators(
         etag=_etag(
@@ -80,6 +84,7 @@ def for_stories(stories):
             shown["edited"] and shown["edited"].isoformat(),
             shown["source_edited"] and shown["source_edited"].isoformat(),
             any_change and any_change.isoformat(),
+            also_changed_at and also_changed_at.isoformat(),
         ),
         last_modified=last_modified,
     )
@@ -129,7 +134,11 @@ def _rendered(request, validators, build):
     The cache is an accelerator, never a dependency: if Redis is down the
     page is rendered as if nothing were cached.
     """
-    key = f"rendered:{request.path}:{validators.etag}"
+    # The page number is the only query parameter any of these pages reads;
+    # keying on the whole query string would let junk parameters fill the cache.
+    page = request.GET.get("page", "")
+    address = hashlib.sha256(f"{request.path}?page={page}".encode()).hexdigest()
+    key = f"rendered:{address}:{validators.etag}"
     try:
         cached = cache.get(key)
     except Exception:  # Any backend's connection error; render instead.

@@ -11,6 +11,10 @@ from .models import Article, Source
 STORY_MAX_AGE = 60
 
 
+# Lists change whenever a story is published; a minute keeps them fresh.
+LIST_MAX_AGE = 60
+
+
 class PublishedArticlesMixin:
     paginate_by = 20
 
@@ -18,16 +22,39 @@ class PublishedArticlesMixin:
         return Article.objects.published().with_source()
 
 
-class ArticleListView(PublishedArticlesMixin, ListView):
+class FreshListMixin(PublishedArticlesMixin):
+    """A list of stories answered with ETag/Last-Modified, 304s and the
+    shared rendered-page cache, like feeds and story pages."""
+
+    def get(self, request, *args, **kwargs):
+        return freshness.respond(
+            request,
+            self.validators(),
+            lambda: super(FreshListMixin, self).get(request, *args, **kwargs),
+            max_age=LIST_MAX_AGE,
+        )
+
+    def validators(self):
+        return freshness.for_stories(self.get_queryset())
+
+
+class ArticleListView(FreshListMixin, ListView):
     template_name = "articles/article_list.html"
 
 
-class SourceArticleListView(PublishedArticlesMixin, ListView):
+class SourceArticleListView(FreshListMixin, ListView):
     template_name = "articles/source_detail.html"
 
     def get_queryset(self):
-        self.source = get_object_or_404(Source, slug=self.kwargs["slug"])
+        if not hasattr(self, "source"):
+            self.source = get_object_or_404(Source, slug=self.kwargs["slug"])
         return super().get_queryset().filter(source=self.source)
+
+    def validators(self):
+        # The page shows the source's own name and description too.
+        return freshness.for_stories(
+            self.get_queryset(), also_changed_at=self.source.updated_at
+        )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(source=self.source, **kwargs)

@@ -117,6 +117,7 @@ def paths(static_url):
         "front page, page 10": "/?page=10",
         "story page": STORY,
         "source page": "/sources/aap/",
+        "RSS feed, 50 stories": "/feeds/rss/",
         "404 page": "/no/such/page/",
     }
 

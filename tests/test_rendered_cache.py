@@ -2,10 +2,15 @@
 (Redis in production) until their content changes; a dead cache changes
 nothing for readers."""
 
+import datetime
+import hashlib
+
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from tests.factories import ArticleFactory, SourceFactory
@@ -32,7 +37,8 @@ def test_a_second_request_is_served_from_the_cache(client, story, kind):
     with CaptureQueriesContext(connection) as rendering:
         first = client.get(url)
     assert first.status_code == 200
-    assert cache.get(f"rendered:{url}:{first['ETag']}") is not None
+    address = hashlib.sha256(f"{url}?page=".encode()).hexdigest()
+    assert cache.get(f"rendered:{address}:{first['ETag']}") is not None
     with CaptureQueriesContext(connection) as from_cache:
         second = client.get(url)
     assert second.content == first.content
@@ -82,3 +88,37 @@ def test_previews_are_never_cached(client, admin_client, monkeypatch):
     assert b"Not yet" in admin_client.get(f"/preview/{draft.pk}/").content
     assert stored == []
     assert client.get(f"/preview/{draft.pk}/").status_code == 404
+
+
+def test_front_and_source_pages_answer_304_and_change_when_a_story_is_published(
+    client, story
+):
+    for url in ["/", "/sources/wire/"]:
+        first = client.get(url)
+        assert first["Cache-Control"] == "public, max-age=60"
+        again = client.get(url, headers={"if-none-match": first["ETag"]})
+        assert again.status_code == 304 and again.content == b""
+    news = ArticleFactory(published=True, headline="Breaking", source=story.source)
+    for url in ["/", "/sources/wire/"]:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert news.headline.encode() in response.content
+
+
+def test_each_page_of_the_front_page_is_cached_apart(client):
+    for n in range(25):
+        ArticleFactory(published=True, headline=f"Item {n:02d}")
+    first, second = client.get("/").content, client.get("/?page=2").content
+    assert first != second
+    assert client.get("/?page=2").content == second
+    assert client.get("/?page=2&utm_source=x").content == second
+    assert client.get("/?page=9").status_code == 404
+
+
+def test_editing_a_source_refreshes_its_page(client, story):
+    client.get("/sources/wire/")
+    source = story.source
+    source.description = "Now with a new description."
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=1)):
+        source.save()
+    assert b"Now with a new description." in client.get("/sources/wire/").content
