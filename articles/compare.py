@@ -17,20 +17,7 @@ from .models import Article
 # In the order of the story form. Derived fields (body_html, word_count,
 # image size) and bookkeeping (version, timestamps, who) are not compared:
 # they follow from these, and the version labels carry who and when.
-COMPARED = [
-    "headline",
-    "slug",
-    "standfirst",
-    "body",
-    "image",
-    "image_alt",
-    "image_caption",
-    "image_credit",
-    "source",
-    "byline",
-    "status",
-    "published_at",
-]
+COMPARED = Article.EDITORIAL_FIELDS
 # Long enough that a line-by-line diff says more than the two values alone.
 LONG_TEXT = {"standfirst", "body"}
 # Unchanged lines kept around each change; longer runs are cut to a gap.

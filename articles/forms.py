@@ -35,20 +35,7 @@ class ArticleAdminForm(forms.ModelForm):
 
     class Meta:
         model = Article
-        fields = [
-            "headline",
-            "slug",
-            "standfirst",
-            "body",
-            "image",
-            "image_alt",
-            "image_caption",
-            "image_credit",
-            "source",
-            "byline",
-            "status",
-            "published_at",
-        ]
+        fields = Article.EDITORIAL_FIELDS
         field_classes = {"image": ImageUploadField}
         help_texts = {"body": BODY_HELP}
         error_messages = {

@@ -50,6 +50,23 @@ class ArticleQuerySet(models.QuerySet):
 
 
 class Article(models.Model):
+    # What editors write, in the order of the story form; everything else on
+    # the row is derived from these or is bookkeeping.
+    EDITORIAL_FIELDS = [
+        "headline",
+        "slug",
+        "standfirst",
+        "body",
+        "image",
+        "image_alt",
+        "image_caption",
+        "image_credit",
+        "source",
+        "byline",
+        "status",
+        "published_at",
+    ]
+
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
