@@ -17,7 +17,7 @@ from django.utils.feedgenerator import Enclosure
 from django.utils.html import escape, format_html
 
 from . import freshness, syndication, text
-from .metadata import absolute, modified_at
+from .metadata import absolute
 from .models import Article, Source
 
 ITEMS = 50
@@ -150,7 +150,7 @@ class LatestStoriesFeed(Feed):
         return article.published_at
 
     def item_updateddate(self, article):
-        return modified_at(article)
+        return article.modified_at
 
     def item_categories(self, article):
         return [article.source.name]

@@ -16,12 +16,6 @@ def absolute(url):
     return urljoin(settings.SITE_URL + "/", url)
 
 
-def modified_at(article):
-    """When the story as published last changed. A story scheduled after its
-    last edit changed when it went out."""
-    return max(article.published_at, article.updated_at)
-
-
 def _iso(moment):
     return timezone.localtime(moment).isoformat(timespec="seconds")
 
@@ -44,7 +38,7 @@ def news_article(article):
         "url": article.absolute_url,
         "mainEntityOfPage": {"@type": "WebPage", "@id": article.absolute_url},
         "datePublished": _iso(article.published_at),
-        "dateModified": _iso(modified_at(article)),
+        "dateModified": _iso(article.modified_at),
         # Without a byline the story is the agency's own.
         "author": [{"@type": "Person", "name": article.byline}]
         if article.byline

@@ -253,5 +253,11 @@ class Article(models.Model):
         return (self.updated_at - went_out).total_seconds() > 300
 
     @property
+    def modified_at(self):
+        """When the story as readers see it last changed: a story scheduled
+        after its last edit changed when it went out."""
+        return max(self.published_at, self.updated_at)
+
+    @property
     def absolute_url(self):
         return settings.SITE_URL + self.get_absolute_url()

@@ -13,7 +13,6 @@ from django.db.models import Max, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
-from .metadata import modified_at
 from .models import Article, Source
 
 NEWS_WINDOW = datetime.timedelta(days=2)
@@ -32,7 +31,7 @@ class StorySitemap(SiteUrlSitemap):
         return Article.objects.published()
 
     def lastmod(self, article):
-        return modified_at(article)
+        return article.modified_at
 
     def get_latest_lastmod(self):
         # For the sitemap index, without loading every story.
@@ -73,7 +72,7 @@ class FrontPageSitemap(SiteUrlSitemap):
 
     def lastmod(self, name):
         latest = Article.objects.published().first()
-        return modified_at(latest) if latest else None
+        return latest.modified_at if latest else None
 
 
 class NewsSitemap(SiteUrlSitemap):
@@ -87,7 +86,7 @@ class NewsSitemap(SiteUrlSitemap):
         return Article.objects.published().filter(published_at__gte=since)
 
     def lastmod(self, article):
-        return modified_at(article)
+        return article.modified_at
 
 
 SITEMAPS = {

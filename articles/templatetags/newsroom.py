@@ -25,11 +25,6 @@ def absolute(url):
     return metadata.absolute(url) if url else ""
 
 
-@register.filter
-def modified_at(article):
-    return metadata.modified_at(article)
-
-
 # Inside <script>, "</script>" or "<!--" in a headline would end or confuse
 # the element; JSON lets those characters be written as escapes instead.
 _SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
