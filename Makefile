@@ -11,10 +11,8 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/newsroom
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-# Local serving: a generated, git-ignored secret key, plain HTTP on localhost.
-LOCAL_ENV = SECRET_KEY="$$(cat .secret_key)" \
-	HTTPS="$${HTTPS:-false}" \
-	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-localhost,127.0.0.1,[::1],$(HOST)}" \
+# The server `make serve` starts answers on HOST:PORT, whatever .env says.
+SERVE_ENV = ALLOWED_HOSTS="$${ALLOWED_HOSTS:-localhost,127.0.0.1,[::1],$(HOST)}" \
 	SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}"
 
 .PHONY: help install install-dev serve dev test lint format bench clean
@@ -47,16 +45,17 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
-.secret_key:
-	umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
-
-serve: install .secret_key
-	$(LOCAL_ENV) $(PY) manage.py migrate --noinput
-	$(LOCAL_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
-	$(LOCAL_ENV) $(PY) manage.py load_demo
+# A generated secret key, plain HTTP and the local host names, in the
+# git-ignored .env that settings.py reads: every manage.py command in the
+# README then works as written.
+serve: install
+	$(PY) scripts/local_env.py $(HOST) $(PORT)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py load_demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
-	$(LOCAL_ENV) exec $(VENV)/bin/gunicorn newsroom.wsgi --bind $(HOST):$(PORT) --no-control-socket \
-		--workers $${WEB_CONCURRENCY:-2} --access-logfile -
+	$(SERVE_ENV) WEB_CONCURRENCY="$${WEB_CONCURRENCY:-2}" \
+		exec $(VENV)/bin/gunicorn -c gunicorn.conf.py --bind $(HOST):$(PORT)
 
 dev: install
 	DEBUG=true $(PY) manage.py migrate --noinput
@@ -74,7 +73,7 @@ format: install-dev
 test: install-dev node_modules/.installed
 	bash scripts/install-test-tools
 	$(MAKE) --no-print-directory lint
-	SECRET_KEY=check ALLOWED_HOSTS=localhost HTTPS=false \
+	ENV_FILE= SECRET_KEY=check ALLOWED_HOSTS=localhost HTTPS=false \
 		$(PY) manage.py makemigrations --check --dry-run
 	@echo "== Test run 1 of 2: SQLite, local-memory cache"
 	env -u DATABASE_URL -u REDIS_URL $(VENV)/bin/pytest

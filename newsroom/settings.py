@@ -9,8 +9,17 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# Values from an env file fill in what the real environment leaves unset:
+# `make serve` writes its generated secret key and local settings to `.env`,
+# so that every `manage.py` command works afterwards as the README gives it.
+# ENV_FILE names another file; set it empty to read none (the test suite does).
+ENV_FILE = os.environ.get("ENV_FILE", str(BASE_DIR / ".env"))
+if ENV_FILE:
+    load_dotenv(ENV_FILE, override=False)
 
 
 def env_bool(name, default):
@@ -38,8 +47,8 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "SECRET_KEY must be set when DEBUG is off. `make serve` keeps a "
-            "generated one in .secret_key for local use."
+            "SECRET_KEY must be set when DEBUG is off. `make serve` writes a "
+            "generated one to .env for local use."
         )
     SECRET_KEY = "insecure-key-for-local-debugging-only"
 
@@ -158,9 +167,9 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
-# Let Django itself serve uploaded images. Fine for one machine; turn it off
-# where the reverse proxy or an object store serves MEDIA_URL.
-SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
+# Let Django itself serve uploaded images: on for `make serve` and `make dev`
+# (one machine, no proxy); in production nginx serves MEDIA_URL from disk.
+SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -10,6 +10,7 @@ os.environ.setdefault("HTTPS", "false")
 os.environ.setdefault("SITE_URL", "https://news.example.com")
 os.environ.setdefault("TIME_ZONE", "Australia/Sydney")
 # Never let a developer's .env or local media leak into the suite.
+os.environ["ENV_FILE"] = ""
 os.environ.pop("DEBUG", None)
 # WhiteNoise expects collected static files; the suite serves them from source.
 os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="newsroom-static-"))

@@ -64,6 +64,7 @@ def test_a_dead_database_gets_503_with_retry_after():
         [sys.executable, "-c", DEAD_DATABASE_PROBE],
         env={
             "PATH": "/usr/bin:/bin",
+            "ENV_FILE": "",
             "DJANGO_SETTINGS_MODULE": "newsroom.settings",
             "SECRET_KEY": "k",
             "ALLOWED_HOSTS": "testserver",
@@ -104,6 +105,7 @@ def run_settings(env):
         [sys.executable, "-c", "import django.conf as c; c.settings.SECRET_KEY"],
         env={
             "PATH": "/usr/bin:/bin",
+            "ENV_FILE": "",
             "DJANGO_SETTINGS_MODULE": "newsroom.settings",
             **env,
         },
@@ -141,6 +143,7 @@ def test_production_settings_turn_on_https_protections():
         ],
         env={
             "PATH": "/usr/bin:/bin",
+            "ENV_FILE": "",
             "DJANGO_SETTINGS_MODULE": "newsroom.settings",
             "SECRET_KEY": "k",
             "ALLOWED_HOSTS": "news.example.com",

@@ -1,0 +1,49 @@
+"""gunicorn's settings for Newsroom, in production and for `make serve`.
+
+gunicorn reads this file from the working directory (or `-c gunicorn.conf.py`);
+every value can still be changed on the command line or through the
+environment variables named below. See docs/operations.md.
+"""
+
+import multiprocessing
+import os
+
+wsgi_app = "newsroom.wsgi"
+
+# Behind nginx on the same machine by default; GUNICORN_BIND=0.0.0.0:8000 in a
+# container, or a unix: socket path.
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+
+# Sync workers: each handles one request at a time, and a cached page takes
+# a couple of milliseconds, so two per core keeps the CPUs busy while one
+# waits on PostgreSQL or Redis. WEB_CONCURRENCY overrides (Heroku's name,
+# which gunicorn also reads).
+workers = int(
+    os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() * 2 + 1
+)
+
+# A request that takes longer than this has its worker killed and restarted;
+# readers see a 502 from nginx rather than a hung connection.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)
+# On SIGTERM or SIGHUP (a deploy), workers finish what they are doing first.
+graceful_timeout = 30
+# nginx keeps connections to gunicorn open between requests.
+keepalive = 5
+
+# Recycle each worker after this many requests, staggered by the jitter so
+# that they do not all restart at once: bounds any slow memory growth.
+max_requests = 2000
+max_requests_jitter = 200
+
+# Logs to standard output and error, for the process manager (systemd's
+# journal, a container runtime) to collect.
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+
+# gunicorn's control socket is one path per user; several servers on one
+# machine (make serve beside make bench) would fight over it. Nothing uses it.
+control_socket_disable = True
+
+# The heartbeat files live in memory, not on a disk that may stall.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
