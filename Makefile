@@ -21,7 +21,7 @@ help:
 	@echo "make serve   set up everything and serve the site on http://$(HOST):$(PORT)"
 	@echo "make dev     Django's development server with DEBUG on"
 	@echo "make test    lint, migration check and the whole test suite"
-	@echo "make lint    ruff check and ruff format --check"
+	@echo "make lint    ruff, and import-linter on the apps' dependencies"
 	@echo "make format  ruff format and ruff check --fix"
 	@echo "make bench   performance figures"
 
@@ -65,6 +65,7 @@ dev: install
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: install-dev
 	$(VENV)/bin/ruff format .

@@ -18,9 +18,7 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # a couple of milliseconds, so two per core keeps the CPUs busy while one
 # waits on PostgreSQL or Redis. WEB_CONCURRENCY overrides (Heroku's name,
 # which gunicorn also reads).
-workers = int(
-    os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() * 2 + 1
-)
+workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() * 2 + 1)
 
 # A request that takes longer than this has its worker killed and restarted;
 # readers see a 502 from nginx rather than a hung connection.

@@ -1,19 +1,14 @@
 """What search engines and social sites read about a story: the absolute
 URLs and dates for Open Graph, and schema.org `NewsArticle` JSON-LD."""
 
-from urllib.parse import urljoin
-
 from django.conf import settings
 from django.templatetags.static import static
 from django.utils import timezone
 
+from core.links import absolute
+
 LOGO = "img/logo.png"
 LOGO_SIZE = (600, 60)
-
-
-def absolute(url):
-    """`url` (a path, or already absolute) as an absolute URL on SITE_URL."""
-    return urljoin(settings.SITE_URL + "/", url)
 
 
 def _iso(moment):

@@ -1,7 +1,5 @@
-from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView
 
 from . import freshness
@@ -82,25 +80,3 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
             lambda: self.render_to_response(self.get_context_data(object=self.object)),
             max_age=STORY_MAX_AGE,
         )
-
-
-class ArticlePreviewView(PermissionRequiredMixin, DetailView):
-    """Staff see any story, published or not, as readers will see it."""
-
-    permission_required = "articles.view_article"
-    template_name = "articles/article_detail.html"
-    queryset = Article.objects.with_source()
-
-    def handle_no_permission(self):
-        # Readers learn nothing about unpublished stories, not even that
-        # they exist.
-        raise Http404("No such story.")
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(preview=True, **kwargs)
-
-    def render_to_response(self, context, **response_kwargs):
-        response = super().render_to_response(context, **response_kwargs)
-        patch_cache_control(response, private=True, no_store=True, no_cache=True)
-        response["X-Robots-Tag"] = "noindex, nofollow"
-        return response

@@ -1,5 +1,6 @@
 import io
 from importlib import import_module
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -12,6 +13,9 @@ from django.db.migrations.loader import MigrationLoader
 
 from tests.browser import browser, page  # noqa: F401  (fixtures)
 from tests.factories import ArticleFactory, UserFactory
+
+# The checkout: scripts, node_modules and the deploy files are found from here.
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)

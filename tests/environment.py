@@ -9,6 +9,8 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("HTTPS", "false")
 os.environ.setdefault("SITE_URL", "https://news.example.com")
 os.environ.setdefault("TIME_ZONE", "Australia/Sydney")
+# As under `make serve`: no proxy in front, so the app serves uploads.
+os.environ.setdefault("SERVE_MEDIA", "true")
 # Never let a developer's .env or local media leak into the suite.
 os.environ["ENV_FILE"] = ""
 os.environ.pop("DEBUG", None)

@@ -4,6 +4,8 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from core.links import absolute as absolute_url
+
 from .. import formats, metadata
 from ..sharing import share_links
 
@@ -22,7 +24,7 @@ def article_share_links(article):
 @register.filter
 def absolute(url):
     """A path on the site as an absolute URL on SITE_URL."""
-    return metadata.absolute(url) if url else ""
+    return absolute_url(url) if url else ""
 
 
 # Inside <script>, "</script>" or "<!--" in a headline would end or confuse

@@ -1,0 +1,37 @@
+"""Site-wide views: the error pages and uploaded media."""
+
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django.http import HttpResponse, HttpResponseServerError
+from django.template.loader import render_to_string
+from django.views.static import serve
+
+
+def database_reachable():
+    try:
+        connection.ensure_connection()
+        return connection.is_usable()
+    except DatabaseError:
+        return False
+
+
+def server_error(request):
+    """Every unhandled exception ends here. If the database cannot be
+    reached, that is an outage, not a bug: 503 with Retry-After, so readers
+    and crawlers come back. Otherwise the 500 page.
+
+    Django renders these without context processors, so the site-wide names
+    are passed in.
+    """
+    context = {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL}
+    if not database_reachable():
+        response = HttpResponse(render_to_string("503.html", context), status=503)
+        response["Retry-After"] = "30"
+        response["Cache-Control"] = "no-store"
+        return response
+    return HttpResponseServerError(render_to_string("500.html", context))
+
+
+def media(request, path):
+    """Uploaded images, when SERVE_MEDIA is on (see settings)."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,342 @@
+"""The editors' desk: stories and sources in the Django admin.
+
+Reporters draft; editors (who hold `articles.publish_article`) publish.
+Who may do what to which story is decided here, per row; what publishing
+does is in services.py.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.db.models import Count, F
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.text import capfirst
+from simple_history.admin import SimpleHistoryAdmin
+
+from articles.formats import newsroom_time
+from articles.models import Article, Source
+
+from . import services
+from .compare import differences
+from .forms import ArticleAdminForm
+
+
+def stories(count):
+    return f"{count} {'story' if count == 1 else 'stories'}"
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["name", "story_count", "slug", "url"]
+    # Meta.ordering is not applied to a grouped (annotated) query.
+    ordering = ["name"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    # An address typed without a scheme means https (Django 6's default too).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(story_count=Count("articles"))
+
+    @admin.display(description="Stories", ordering="story_count")
+    def story_count(self, source):
+        return source.story_count
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("draft", "Draft"),
+            ("scheduled", "Scheduled"),
+            ("published", "Published"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "draft":
+            return queryset.filter(status=Article.Status.DRAFT)
+        if self.value() == "scheduled":
+            return queryset.scheduled()
+        if self.value() == "published":
+            return queryset.published()
+        return queryset
+
+
+@admin.register(Article)
+class ArticleAdmin(SimpleHistoryAdmin):
+    form = ArticleAdminForm
+    list_display = [
+        "headline",
+        "state",
+        "source",
+        "published_time",
+        "reading_time",
+        "last_updated",
+        "site_link",
+    ]
+    list_filter = [StatusFilter, "source", "published_at"]
+    list_select_related = ["source", "updated_by"]
+    search_fields = ["headline", "standfirst", "body"]
+    date_hierarchy = "published_at"
+    # Drafts (no time yet) first, then the latest time first.
+    ordering = [F("published_at").desc(nulls_first=True), "-created_at"]
+    prepopulated_fields = {"slug": ["headline"]}
+    autocomplete_fields = ["source"]
+    actions = ["publish_now", "unpublish"]
+    readonly_fields = ["word_count_display", "reading_time_display", "record"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "headline",
+                    "slug",
+                    "standfirst",
+                    "body",
+                    ("word_count_display", "reading_time_display"),
+                    "opened_version",
+                ]
+            },
+        ),
+        ("Image", {"fields": ["image", "image_alt", "image_caption", "image_credit"]}),
+        ("Credit", {"fields": ["source", "byline"]}),
+        ("Publishing", {"fields": ["status", "published_at", "record"]}),
+    ]
+    history_list_display = ["version", "status"]
+    # simple-history's page with the form that opens `compare_view`.
+    object_history_template = "admin/articles/article/object_history.html"
+
+    class Media:
+        css = {"all": ["css/article-admin.css"]}
+        js = ["js/article-admin.js"]
+
+    # Who may do what.
+
+    def can_publish(self, request):
+        return services.can_publish(request.user)
+
+    def has_publish_permission(self, request):
+        """Used by the actions declared with permissions=["publish"]."""
+        return self.can_publish(request)
+
+    def is_own_draft(self, request, article):
+        return (
+            article.status == Article.Status.DRAFT
+            and article.created_by_id == request.user.pk
+        )
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return (
+            obj is None
+            or self.can_publish(request)
+            or self.is_own_draft(request, obj)
+            or self.is_own_story_resubmitted(request, obj)
+        )
+
+    def is_own_story_resubmitted(self, request, article):
+        """A reporter's form for their own draft, posted after an editor
+        published it. Letting the form through (instead of a bare 403) makes
+        it fail the stale-version check and come back with their text; a
+        save never gets past `save_model`, which refuses non-drafts."""
+        return (
+            getattr(request, "submitting_change_form", False)
+            and article.created_by_id == request.user.pk
+        )
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        request.submitting_change_form = (
+            request.method == "POST" and object_id is not None
+        )
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def has_delete_permission(self, request, obj=None):
+        if not super().has_delete_permission(request, obj):
+            return False
+        return (
+            obj is None or self.can_publish(request) or self.is_own_draft(request, obj)
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not self.can_publish(request):
+            # Not in the form at all, so a forged value is never read.
+            fields += ["status", "published_at"]
+        return fields
+
+    # Saving.
+
+    def save_model(self, request, obj, form, change):
+        if not self.can_publish(request) and (
+            obj.status != Article.Status.DRAFT
+            or {"status", "published_at"} & set(form.cleaned_data)
+        ):
+            # Unreachable through the form, where both fields are read-only
+            # for reporters; a last guard in case that ever changes.
+            raise PermissionDenied("Only editors can publish or schedule stories.")
+        if not change:
+            obj.created_by = request.user
+        obj.updated_by = request.user
+        if getattr(request, "restoring_version", None):
+            obj._change_reason = "Restored an earlier version"
+        super().save_model(request, obj, form, change)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """Restore an earlier version: a save like any other, so it is
+        locked, checked for staleness and refused to those who may not
+        change the story as it stands now."""
+        if request.method == "POST":
+            current = self.get_object(request, unquote(object_id))
+            if current is None or not self.has_change_permission(request, current):
+                raise PermissionDenied
+            request.restoring_version = version_id
+        with transaction.atomic():
+            return super().history_form_view(
+                request, object_id, version_id, extra_context
+            )
+
+    # Comparing two versions.
+
+    def get_urls(self):
+        compare = path(
+            "<path:object_id>/history/compare/",
+            self.admin_site.admin_view(self.compare_view),
+            name="articles_article_compare",
+        )
+        # First: simple-history's "<id>/history/<version>/" would otherwise
+        # take "compare" for a version.
+        return [compare, *super().get_urls()]
+
+    def compare_view(self, request, object_id):
+        """Two saved versions of a story, `?from=<history_id>&to=<history_id>`,
+        side by side: who may see the story's history may compare it."""
+        story = self.get_object(request, unquote(object_id))
+        if story is None:
+            raise Http404("No such story.")
+        if not self.has_view_history_or_change_history_permission(request, story):
+            raise PermissionDenied
+        old, new = (
+            self.saved_version(story, request.GET.get(k)) for k in ("from", "to")
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Compare versions {old.version} and {new.version}",
+            "subtitle": str(story),
+            "opts": self.opts,
+            "module_name": capfirst(self.opts.verbose_name_plural),
+            "object": story,
+            "versions": [old, new],
+            "differences": differences(old, new),
+            "revert_disabled": self.revert_disabled(request, story),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(
+            request, "admin/articles/article/compare_versions.html", context
+        )
+
+    def saved_version(self, story, history_id):
+        """One of this story's historical records; 404 for anything else."""
+        try:
+            return story.history.select_related("history_user", "source").get(
+                history_id=int(history_id)
+            )
+        except (TypeError, ValueError, story.history.model.DoesNotExist):
+            raise Http404("No such version of this story.") from None
+
+    # Links to the site.
+
+    def view_on_site(self, obj):
+        # get_absolute_url() gives a scheduled story its future dated URL,
+        # which readers (and so editors) would get a 404 from until then.
+        if obj.is_published:
+            return obj.get_absolute_url()
+        return reverse("desk:preview", kwargs={"pk": obj.pk})
+
+    @admin.display(description="On site")
+    def site_link(self, article):
+        label = "View" if article.is_published else "Preview"
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            self.view_on_site(article),
+            label,
+        )
+
+    # Columns and read-only fields.
+
+    @admin.display(description="Status", ordering="status")
+    def state(self, article):
+        return article.state_label
+
+    @admin.display(description="Published", ordering="published_at")
+    def published_time(self, article):
+        return newsroom_time(article.published_at) or "–"
+
+    @admin.display(description="Reading time", ordering="word_count")
+    def reading_time(self, article):
+        return f"{article.reading_minutes} min"
+
+    @admin.display(description="Last updated", ordering="updated_at")
+    def last_updated(self, article):
+        who = article.updated_by
+        if who is None:
+            return newsroom_time(article.updated_at)
+        return f"{newsroom_time(article.updated_at)} by {who.get_username()}"
+
+    @admin.display(description="Word count")
+    def word_count_display(self, article):
+        words = article.word_count if article.pk else 0
+        return format_html('<span data-live="word-count">{}</span>', words)
+
+    @admin.display(description="Reading time")
+    def reading_time_display(self, article):
+        return format_html(
+            '<span data-live="reading-time">{}</span> min', article.reading_minutes
+        )
+
+    @admin.display(description="Record")
+    def record(self, article):
+        if not article.pk:
+            return "Not saved yet."
+        return format_html(
+            "Version {}. Created {} by {}; last saved {} by {}.",
+            article.version,
+            newsroom_time(article.created_at),
+            article.created_by or "–",
+            newsroom_time(article.updated_at),
+            article.updated_by or "–",
+        )
+
+    # Actions.
+
+    @admin.action(description="Publish now", permissions=["publish"])
+    def publish_now(self, request, queryset):
+        to_publish = [story for story in queryset if not story.is_published]
+        for story in to_publish:
+            services.publish_article(article=story, user=request.user)
+        self.report(request, len(to_publish), len(queryset), "published", "live")
+
+    @admin.action(description="Unpublish (back to draft)", permissions=["publish"])
+    def unpublish(self, request, queryset):
+        to_draft = [s for s in queryset if s.status != Article.Status.DRAFT]
+        for story in to_draft:
+            services.unpublish_article(article=story, user=request.user)
+        self.report(
+            request, len(to_draft), len(queryset), "moved back to draft", "in draft"
+        )
+
+    def report(self, request, changed, selected, done, already):
+        message = f"{stories(changed)} {done}."
+        if selected > changed:
+            message += (
+                f" {stories(selected - changed)} already {already}, left unchanged."
+            )
+        self.message_user(
+            request, message, messages.SUCCESS if changed else messages.WARNING
+        )

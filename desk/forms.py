@@ -1,0 +1,87 @@
+"""The story form editors use in the admin."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from articles.formats import newsroom_time
+from articles.images import validate_image_file
+from articles.models import Article
+
+from . import services
+
+BODY_HELP = (
+    "Markdown: a blank line starts a new paragraph; *italics*, **bold**, "
+    "[link text](https://example.com), lines starting with - or 1. for "
+    "lists, > for a quotation, ## and ### for subheadings. Anything else "
+    "(HTML, images, tables) is removed when the story is shown."
+)
+
+
+class ImageUploadField(forms.ImageField):
+    """Django's image field with our format and size rules checked first,
+    so a refused upload gets a message that says why."""
+
+    def to_python(self, data):
+        upload = forms.FileField.to_python(self, data)
+        if upload is None:
+            return None
+        validate_image_file(upload)
+        return super().to_python(data)
+
+
+class ArticleAdminForm(forms.ModelForm):
+    # The version of the story this form was opened with: a save is refused
+    # if someone else saved the story in between (see `clean`).
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Article
+        fields = Article.EDITORIAL_FIELDS
+        field_classes = {"image": ImageUploadField}
+        help_texts = {"body": BODY_HELP}
+        error_messages = {
+            "slug": {
+                "unique": "Another story already uses this address. "
+                "Change the slug, for example by adding a word or the date."
+            }
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            # Ask the database rather than trusting the instance: restoring
+            # an old version builds this form from that version's values.
+            current = (
+                Article.objects.filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            self.fields["opened_version"].initial = current or self.instance.version
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk:
+            try:
+                # The admin runs the whole request in a transaction, so the
+                # row stays locked until this form's save is committed.
+                current = services.lock_for_edit(
+                    article_pk=self.instance.pk,
+                    opened_version=cleaned_data.get("opened_version"),
+                )
+            except services.StaleEdit as stale:
+                raise ValidationError(
+                    self.stale_message(stale.current), code="stale"
+                ) from stale
+            self.instance.version = current.version
+        return cleaned_data
+
+    @staticmethod
+    def stale_message(current):
+        who = current.updated_by
+        name = (who.get_full_name() or who.get_username()) if who else "someone"
+        return (
+            f"Not saved: this story was changed by {name} at "
+            f"{newsroom_time(current.updated_at)} since you opened it. "
+            "Your text is kept below: copy what you need, then open the story "
+            "again to see their version and add your changes to it."
+        )

@@ -1,0 +1,96 @@
+"""Sitemaps for search engines, and the Google News sitemap.
+
+URLs are absolute from SITE_URL: there is no Site object, and the Host a
+crawler happened to use must not decide them.
+"""
+
+import datetime
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Max, OuterRef, Subquery
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article, Source
+
+NEWS_WINDOW = datetime.timedelta(days=2)
+
+
+class SiteUrlSitemap(Sitemap):
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.SITE_URL).scheme
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc
+
+
+class StorySitemap(SiteUrlSitemap):
+    def items(self):
+        return Article.objects.published()
+
+    def lastmod(self, article):
+        return article.modified_at
+
+    def get_latest_lastmod(self):
+        # For the sitemap index, without loading every story.
+        latest = self.items().aggregate(
+            went_live=Max("published_at"), edited=Max("updated_at")
+        )
+        moments = [moment for moment in latest.values() if moment is not None]
+        return max(moments, default=None)
+
+
+class SourceSitemap(SiteUrlSitemap):
+    """Sources with at least one published story, last modified when their
+    latest story went out."""
+
+    def items(self):
+        latest = (
+            Article.objects.published()
+            .filter(source=OuterRef("pk"))
+            .order_by("-published_at")
+            .values("published_at")[:1]
+        )
+        return Source.objects.annotate(latest=Subquery(latest)).filter(
+            latest__isnull=False
+        )
+
+    def lastmod(self, source):
+        return source.latest
+
+
+class FrontPageSitemap(SiteUrlSitemap):
+    changefreq = "hourly"
+
+    def items(self):
+        return ["articles:index"]
+
+    def location(self, name):
+        return reverse(name)
+
+    def lastmod(self, name):
+        latest = Article.objects.published().first()
+        return latest.modified_at if latest else None
+
+
+class NewsSitemap(SiteUrlSitemap):
+    """Stories published in the last two days, as Google News wants them."""
+
+    # Google News reads at most 1,000 URLs from one news sitemap.
+    limit = 1000
+
+    def items(self):
+        since = timezone.now() - NEWS_WINDOW
+        return Article.objects.published().filter(published_at__gte=since)
+
+    def lastmod(self, article):
+        return article.modified_at
+
+
+SITEMAPS = {
+    "pages": FrontPageSitemap,
+    "stories": StorySitemap,
+    "sources": SourceSitemap,
+}

@@ -1,0 +1,78 @@
+"""The sitemap index, the Google News sitemap and robots.txt."""
+
+from django.conf import settings
+from django.contrib.sitemaps import views as sitemap_views
+from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
+
+from core.links import absolute
+
+from .sitemaps import SITEMAPS, NewsSitemap
+
+
+@require_safe
+@cache_control(public=True, max_age=300)
+@x_robots_tag
+def sitemap_index(request):
+    """Like django.contrib.sitemaps.views.index, but with every address on
+    SITE_URL rather than on whatever Host the request came with."""
+    entries = []
+    for section, sitemap_class in SITEMAPS.items():
+        sitemap = sitemap_class()
+        url = absolute(
+            reverse("distribution:sitemap-section", kwargs={"section": section})
+        )
+        lastmod = sitemap.get_latest_lastmod()
+        entries.append(SitemapIndexItem(url, lastmod))
+        entries += [
+            SitemapIndexItem(f"{url}?p={page}", lastmod)
+            for page in range(2, sitemap.paginator.num_pages + 1)
+        ]
+    return TemplateResponse(
+        request,
+        "sitemap_index.xml",
+        {"sitemaps": entries},
+        content_type="application/xml",
+    )
+
+
+@require_safe
+@cache_control(public=True, max_age=300)
+def sitemap_section(request, section):
+    return sitemap_views.sitemap(request, SITEMAPS, section=section)
+
+
+@require_safe
+@cache_control(public=True, max_age=3600)
+def robots_txt(request):
+    context = {
+        "sitemaps": [
+            absolute(reverse("distribution:sitemap-index")),
+            absolute(reverse("distribution:sitemap-news")),
+        ]
+    }
+    return TemplateResponse(
+        request,
+        "distribution/robots.txt",
+        context,
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+@require_safe
+@cache_control(public=True, max_age=300)
+def news_sitemap(request):
+    """Google News sitemap: stories from the last two days. Well-formed and
+    empty when there are none."""
+    response = sitemap_views.sitemap(
+        request, {"news": NewsSitemap}, template_name="distribution/sitemap_news.xml"
+    )
+    response.context_data |= {
+        "publication_name": settings.SITE_NAME,
+        # Google News wants the ISO 639 code: "en", not "en-au".
+        "publication_language": settings.LANGUAGE_CODE.split("-")[0],
+    }
+    return response
