@@ -115,3 +115,13 @@ def _on_white(picture):
         backdrop.paste(rgba, mask=rgba.getchannel("A"))
         return backdrop
     return picture.convert("RGB")
+
+
+def dimensions(image):
+    """(width, height) of a stored image, or (None, None) when its file
+    cannot be read: a story is never refused over a missing picture file."""
+    try:
+        with image.storage.open(image.name, "rb") as file, Image.open(file) as picture:
+            return picture.size
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        return None, None

@@ -6,7 +6,21 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from . import images, text
+from . import text
+
+# What the URL patterns' <slug:...> converter routes. A slug with anything
+# else (a dot, a space) could be stored by an import but never linked to.
+SLUG_PATTERN = r"^[-a-zA-Z0-9_]+\Z"
+
+
+def valid_slug(name):
+    return models.CheckConstraint(
+        condition=Q(slug__regex=SLUG_PATTERN),
+        name=name,
+        violation_error_message=(
+            "Use only letters, numbers, hyphens and underscores in the slug."
+        ),
+    )
 
 
 class Source(models.Model):
@@ -21,6 +35,7 @@ class Source(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [valid_slug("source_slug_is_routable")]
 
     def __str__(self):
         return self.name
@@ -30,23 +45,23 @@ class Source(models.Model):
 
 
 class ArticleQuerySet(models.QuerySet):
-    def published(self):
-        """The one rule for what readers may see."""
+    def published(self, *, at=None):
+        """The one rule for what readers may see (now, or `at` a moment)."""
         return self.filter(
-            status=Article.Status.PUBLISHED, published_at__lte=timezone.now()
+            status=Article.Status.PUBLISHED, published_at__lte=at or timezone.now()
         )
 
-    def scheduled(self):
+    def scheduled(self, *, at=None):
         return self.filter(
-            status=Article.Status.PUBLISHED, published_at__gt=timezone.now()
+            status=Article.Status.PUBLISHED, published_at__gt=at or timezone.now()
         )
 
     def with_source(self):
         return self.select_related("source")
 
     def formerly_at(self, slug):
-        """Stories that were saved under `slug` before it was edited."""
-        return self.filter(pk__in=Article.history.filter(slug=slug).values("id"))
+        """Stories that were published under `slug` before it was edited."""
+        return self.filter(old_slugs__slug=slug)
 
 
 class Article(models.Model):
@@ -162,6 +177,7 @@ class Article(models.Model):
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="published_article_has_published_at",
             ),
+            valid_slug("article_slug_is_routable"),
         ]
         permissions = [("publish_article", "Can publish stories")]
 
@@ -169,21 +185,14 @@ class Article(models.Model):
         return self.headline
 
     def save(self, *args, **kwargs):
+        """Keeps what follows from the row itself: its version and its
+        rendered body. Every other rule is in desk/services.py, the only
+        code that saves stories."""
         if not self._state.adding:
             # Callers that care about concurrent edits (the admin form,
             # services.py) lock the row and start from its current version.
             self.version += 1
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
-        self.body_html = text.render_markdown(self.body)
-        self.word_count = text.count_words(
-            self.headline, self.standfirst, text.plain_text(self.body_html)
-        )
-        if self.image and not self.image._committed:
-            # Store a new upload now (the field would, a moment later) so
-            # that its thumbnail can be named after it.
-            self.image.save(self.image.name, self.image.file, save=False)
-        self.thumbnail = images.ensure_card_thumbnail(self.image)
+        self.render()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -201,10 +210,6 @@ class Article(models.Model):
         )
 
     def clean(self):
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            # "Published" with no time means now, as in save(); set it before
-            # the constraint that a published story has a time is checked.
-            self.published_at = timezone.now()
         if self.image and not self.image_alt.strip():
             raise ValidationError(
                 {
@@ -212,6 +217,13 @@ class Article(models.Model):
                     "it: alt text is required when a story has an image."
                 }
             )
+
+    def render(self):
+        """Derive the body's HTML and the word count from what was typed."""
+        self.body_html = text.render_markdown(self.body)
+        self.word_count = text.count_words(
+            self.headline, self.standfirst, text.plain_text(self.body_html)
+        )
 
     @property
     def is_published(self):
@@ -261,3 +273,38 @@ class Article(models.Model):
     @property
     def absolute_url(self):
         return settings.SITE_URL + self.get_absolute_url()
+
+
+class SlugRedirect(models.Model):
+    """An address a story was published under before an editor changed its
+    slug: links already shared, in feed readers and in search engines keep
+    working. Kept apart from the edit history, which may be pruned."""
+
+    slug = models.SlugField(max_length=200, unique=True)
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="old_slugs"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [valid_slug("old_slug_is_routable")]
+
+    def __str__(self):
+        return f"{self.slug} → {self.article_id}"
+
+
+class Edition(models.Model):
+    """The site as readers see it, numbered: one row, whose number goes up
+    (in the same transaction) with every change readers can see.
+
+    Rendered pages, ETags and Last-Modified come from this row and the times
+    of scheduled stories (see articles/edition.py), never from aggregates
+    over the stories, so they cost the same at any archive size. Only
+    desk/services.py changes it.
+    """
+
+    number = models.PositiveBigIntegerField(default=1)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"Edition {self.number}"

@@ -1,8 +1,8 @@
 """The editors' desk: stories and sources in the Django admin.
 
 Reporters draft; editors (who hold `articles.publish_article`) publish.
-Who may do what to which story is decided here, per row; what publishing
-does is in services.py.
+Who may do what to which story is decided in policy.py; every save, action,
+restore and delete goes through services.py.
 """
 
 from django.contrib import admin, messages
@@ -20,7 +20,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from articles.formats import newsroom_time
 from articles.models import Article, Source
 
-from . import services
+from . import policy, services
 from .compare import differences
 from .forms import ArticleAdminForm
 
@@ -45,6 +45,26 @@ class SourceAdmin(admin.ModelAdmin):
     @admin.display(description="Stories", ordering="story_count")
     def story_count(self, source):
         return source.story_count
+
+    def save_model(self, request, obj, form, change):
+        fields = {
+            name: form.cleaned_data[name]
+            for name in services.SOURCE_FIELDS
+            if name in form.cleaned_data
+        }
+        if change:
+            source = services.update_source(source=obj, user=request.user, **fields)
+        else:
+            source = services.create_source(user=request.user, **fields)
+        obj.pk = source.pk
+        obj.refresh_from_db()
+
+    def delete_model(self, request, obj):
+        services.delete_source(source=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for source in queryset:
+            services.delete_source(source=source, user=request.user)
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -116,87 +136,94 @@ class ArticleAdmin(SimpleHistoryAdmin):
         css = {"all": ["css/article-admin.css"]}
         js = ["js/article-admin.js"]
 
-    # Who may do what.
-
-    def can_publish(self, request):
-        return services.can_publish(request.user)
+    # Who may do what: desk/policy.py decides; services.py asks it again.
 
     def has_publish_permission(self, request):
         """Used by the actions declared with permissions=["publish"]."""
-        return self.can_publish(request)
+        return policy.can_publish(request.user)
 
-    def is_own_draft(self, request, article):
-        return (
-            article.status == Article.Status.DRAFT
-            and article.created_by_id == request.user.pk
-        )
+    def has_add_permission(self, request):
+        return policy.can_create(request.user)
 
     def has_change_permission(self, request, obj=None):
-        if not super().has_change_permission(request, obj):
-            return False
-        return (
-            obj is None
-            or self.can_publish(request)
-            or self.is_own_draft(request, obj)
-            or self.is_own_story_resubmitted(request, obj)
-        )
-
-    def is_own_story_resubmitted(self, request, article):
-        """A reporter's form for their own draft, posted after an editor
-        published it. Letting the form through (instead of a bare 403) makes
-        it fail the stale-version check and come back with their text; a
-        save never gets past `save_model`, which refuses non-drafts."""
-        return (
-            getattr(request, "submitting_change_form", False)
-            and article.created_by_id == request.user.pk
-        )
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        request.submitting_change_form = (
-            request.method == "POST" and object_id is not None
-        )
-        return super().changeform_view(request, object_id, form_url, extra_context)
+        if obj is None:
+            return super().has_change_permission(request)
+        if request.method == "POST":
+            return policy.may_send_edit(request.user, obj)
+        return policy.can_edit(request.user, obj)
 
     def has_delete_permission(self, request, obj=None):
-        if not super().has_delete_permission(request, obj):
-            return False
-        return (
-            obj is None or self.can_publish(request) or self.is_own_draft(request, obj)
-        )
+        if obj is None:
+            return super().has_delete_permission(request)
+        return policy.can_delete(request.user, obj)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        if not self.can_publish(request):
+        if not policy.can_publish(request.user):
             # Not in the form at all, so a forged value is never read.
             fields += ["status", "published_at"]
         return fields
 
-    # Saving.
+    # Saving: through the services, like every other write.
+
+    @staticmethod
+    def editorial_values(form):
+        """What the form lets this user write (read-only fields are absent)."""
+        return {
+            name: form.cleaned_data[name]
+            for name in Article.EDITORIAL_FIELDS
+            if name in form.cleaned_data
+        }
 
     def save_model(self, request, obj, form, change):
-        if not self.can_publish(request) and (
-            obj.status != Article.Status.DRAFT
-            or {"status", "published_at"} & set(form.cleaned_data)
-        ):
-            # Unreachable through the form, where both fields are read-only
-            # for reporters; a last guard in case that ever changes.
-            raise PermissionDenied("Only editors can publish or schedule stories.")
-        if not change:
-            obj.created_by = request.user
-        obj.updated_by = request.user
-        if getattr(request, "restoring_version", None):
-            obj._change_reason = "Restored an earlier version"
-        super().save_model(request, obj, form, change)
+        fields = self.editorial_values(form)
+        if change:
+            story = services.update_article(
+                article=obj,
+                user=request.user,
+                opened_version=form.cleaned_data.get("opened_version"),
+                **fields,
+            )
+        else:
+            story = services.create_article(user=request.user, **fields)
+        # The admin goes on with `obj` (messages, the change log, redirects).
+        obj.pk = story.pk
+        obj.refresh_from_db()
+
+    def delete_model(self, request, obj):
+        services.delete_article(article=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for story in queryset:
+            services.delete_article(article=story, user=request.user)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """Restore an earlier version: a save like any other, so it is
         locked, checked for staleness and refused to those who may not
         change the story as it stands now."""
         if request.method == "POST":
-            current = self.get_object(request, unquote(object_id))
-            if current is None or not self.has_change_permission(request, current):
+            story = self.get_object(request, unquote(object_id))
+            if story is None or not policy.can_edit(request.user, story):
                 raise PermissionDenied
-            request.restoring_version = version_id
+            version = self.saved_version(story, version_id)
+            instance = version.instance
+            instance._state.adding = False  # the story exists: its slug is its own
+            form = self.get_form(request, instance)(
+                request.POST, request.FILES, instance=instance
+            )
+            with transaction.atomic():
+                if form.is_valid():
+                    story = services.restore_version(
+                        article=story,
+                        version=version,
+                        user=request.user,
+                        opened_version=form.cleaned_data["opened_version"],
+                        **self.editorial_values(form),
+                    )
+                    message = f"Restored version {version.version}"
+                    self.log_change(request, story, message)
+                    return self.response_change(request, story)
+        # Showing the version, or its form again with what was wrong.
         with transaction.atomic():
             return super().history_form_view(
                 request, object_id, version_id, extra_context

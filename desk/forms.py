@@ -60,6 +60,12 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        if "status" in cleaned_data:
+            # Before the model's checks run: a Published story needs a time.
+            cleaned_data["published_at"] = services.publication_time(
+                status=cleaned_data["status"],
+                published_at=cleaned_data.get("published_at"),
+            )
         if self.instance.pk:
             try:
                 # The admin runs the whole request in a transaction, so the

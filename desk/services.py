@@ -1,18 +1,39 @@
-"""Actions on stories that change more than the row in hand.
+"""Every write to stories and sources.
 
-Each takes keyword-only arguments, runs in a transaction with the story's
-row locked, records who acted (on the story and in its history) and bumps
-its version, so that an editor's form opened before the action is refused
-rather than silently undoing it.
+The admin's form and actions, `load_demo`, imports and the wire all come
+through these functions; nothing else saves a story. Each takes keyword-only
+arguments and runs in one transaction. It asks desk/policy.py whether the
+user may act, and refuses with PermissionDenied if not; validates what it
+stores (ValidationError); and records who acted and why, on the row and in
+its history. When what readers see changes, it raises the site's edition
+number in the same transaction and, once that has committed, stores the new
+edition for every app server and asks the CDN to purge the pages that showed
+the change (articles/edition.py, core/cdn.py).
+
+`user=None` is the site acting on its own (see policy.py).
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import transaction
+from django.db.models import F
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
-from articles.models import Article
+from articles import edition, images
+from articles.models import Article, Edition, SlugRedirect, Source
+from core import cdn
 
-PUBLISH_PERMISSION = "articles.publish_article"
+from . import policy
+
+STORY_FIELDS = frozenset(Article.EDITORIAL_FIELDS)
+SOURCE_FIELDS = frozenset(["name", "slug", "url", "description"])
+# An import may keep when its stories were first written and last changed.
+ARCHIVE_TIMES = frozenset(["created_at", "updated_at"])
+
+# How a change reaches readers: a story is live, scheduled, or neither.
+HIDDEN, SCHEDULED, LIVE = "hidden", "scheduled", "live"
 
 
 class StaleEdit(Exception):
@@ -23,8 +44,12 @@ class StaleEdit(Exception):
         self.current = current
 
 
-def can_publish(user):
-    return user.has_perm(PUBLISH_PERMISSION)
+def publication_time(*, status, published_at, now=None):
+    """The one rule for a story's time: marked Published with no time, it
+    goes out now. The admin's form asks it too, before validating."""
+    if status == Article.Status.PUBLISHED and published_at is None:
+        return now or timezone.now()
+    return published_at
 
 
 def lock_for_edit(*, article_pk, opened_version):
@@ -39,42 +64,329 @@ def lock_for_edit(*, article_pk, opened_version):
     return current
 
 
-def _save(story, *, user, reason):
-    story.updated_by = user
-    # Read by django-simple-history for the historical record.
-    story._history_user = user
-    story._change_reason = reason
-    story.save()
+# Stories.
+
+
+@transaction.atomic
+def create_article(*, user, **fields):
+    _refuse_unknown(fields, STORY_FIELDS)
+    if not policy.can_create(user):
+        raise PermissionDenied("You may not write stories.")
+    story = Article(created_by=user)
+    _apply(story, fields)
+    if story.status != Article.Status.DRAFT and not policy.can_publish(user):
+        raise PermissionDenied("Only editors can publish or schedule stories.")
+    _save(story, user=user, reason="Created")
+    _shown(story, before=HIDDEN)
     return story
 
 
 @transaction.atomic
-def publish_article(*, article, user):
-    """Put a story live now.
+def update_article(*, article, user, opened_version=None, reason="Edited", **fields):
+    """Change what was typed. With `opened_version`, refuse (StaleEdit) if
+    the story was saved by anyone since that version was read."""
+    _refuse_unknown(fields, STORY_FIELDS)
+    if opened_version is None:
+        story = _lock(article)
+    else:
+        story = lock_for_edit(article_pk=article.pk, opened_version=opened_version)
+    if not policy.can_edit(user, story):
+        raise PermissionDenied("You may not change this story.")
+    before = _visibility(story)
+    old_slug, old_source, old_status, old_time = (
+        story.slug,
+        story.source_id,
+        story.status,
+        story.published_at,
+    )
+    _apply(story, fields)
+    if (story.status, story.published_at) != (old_status, old_time) and (
+        not policy.can_publish(user)
+    ):
+        raise PermissionDenied("Only editors can publish or schedule stories.")
+    _save(story, user=user, reason=_reason(before, story, reason))
+    _keep_old_address(story, old_slug=old_slug, old_published_at=old_time)
+    _shown(story, before=before, moved_from=old_source)
+    return story
 
-    A scheduled story goes out at once. A story that was live before and
-    was taken back to draft keeps its original publication time, so its
-    address does not change.
+
+@transaction.atomic
+def publish_article(*, article, user, at=None):
+    """Put a story live now, or schedule it for `at`.
+
+    Without `at`, a scheduled story goes out at once, and a story that was
+    live before and was taken back to draft keeps its original publication
+    time, so that its address does not change.
     """
-    if not can_publish(user):
+    if not policy.can_publish(user):
         raise PermissionDenied("Only editors can publish stories.")
-    story = Article.objects.select_for_update().get(pk=article.pk)
-    if story.is_published:
+    story = _lock(article)
+    before, now = _visibility(story), timezone.now()
+    if at is None:
+        if before == LIVE:
+            return story
+        if story.published_at is None or story.published_at > now:
+            story.published_at = now
+    elif story.status == Article.Status.PUBLISHED and story.published_at == at:
         return story
-    now = timezone.now()
-    if story.published_at is None or story.published_at > now:
-        story.published_at = now
+    else:
+        story.published_at = at
     story.status = Article.Status.PUBLISHED
-    return _save(story, user=user, reason="Published")
+    _save(story, user=user, reason=_reason(before, story, "Published"))
+    _shown(story, before=before)
+    return story
 
 
 @transaction.atomic
 def unpublish_article(*, article, user):
     """Take a published or scheduled story back to draft; readers get 404."""
-    if not can_publish(user):
+    if not policy.can_publish(user):
         raise PermissionDenied("Only editors can unpublish stories.")
-    story = Article.objects.select_for_update().get(pk=article.pk)
+    story = _lock(article)
     if story.status == Article.Status.DRAFT:
         return story
+    before = _visibility(story)
     story.status = Article.Status.DRAFT
-    return _save(story, user=user, reason="Unpublished")
+    _save(story, user=user, reason="Unpublished")
+    _shown(story, before=before)
+    return story
+
+
+@transaction.atomic
+def delete_article(*, article, user):
+    story = _lock(article)
+    if not policy.can_delete(user, story):
+        raise PermissionDenied("You may not delete this story.")
+    before = _visibility(story)
+    # Read by django-simple-history for the record of the deletion.
+    story._history_user = user
+    story._change_reason = "Deleted"
+    story.delete()
+    _shown(story, before=before, after=HIDDEN)
+
+
+@transaction.atomic
+def restore_version(*, article, version, user, opened_version=None, **fields):
+    """Bring back what `version` (one of the story's historical records)
+    said. `fields` are changes the editor made to it before restoring."""
+    if version.id != article.pk:
+        raise ValueError("That version belongs to another story.")
+    values = {
+        name: getattr(version, Article._meta.get_field(name).attname)
+        for name in Article.EDITORIAL_FIELDS
+    }
+    values.pop("source")
+    values["source_id"] = version.source_id
+    values |= fields
+    if "source" in fields:
+        values.pop("source_id")
+    return update_article(
+        article=article,
+        user=user,
+        opened_version=opened_version,
+        reason=f"Restored version {version.version}",
+        **values,
+    )
+
+
+@transaction.atomic
+def import_articles(*, user, stories, batch_size=1000):
+    """Store many new stories at once (an archive, a wire backlog, the demo):
+    each is checked and rendered as one created alone would be, then they
+    are written in bulk, each with its history record, and the edition is
+    raised once.
+
+    `stories` holds dicts of editorial fields. An `image` is a new file or
+    the name of one already stored. `created_at` and `updated_at`, when
+    given, keep the archive's own times.
+    """
+    if not policy.can_create(user):
+        raise PermissionDenied("You may not write stories.")
+    rows, archive_times, thumbnails = [], [], {}
+    for fields in stories:
+        fields = dict(fields)
+        times = {name: fields.pop(name) for name in ARCHIVE_TIMES if name in fields}
+        _refuse_unknown(fields, STORY_FIELDS)
+        story = Article(created_by=user, updated_by=user)
+        _apply(story, fields)
+        if story.status != Article.Status.DRAFT and not policy.can_publish(user):
+            raise PermissionDenied("Only editors can publish or schedule stories.")
+        # Field by field (the slug's pattern among them); the database's
+        # constraints check the rest as the rows go in.
+        _validate(story, validate_unique=False, validate_constraints=False)
+        if story.image.name not in thumbnails:
+            thumbnails[story.image.name] = images.ensure_card_thumbnail(story.image)
+        story.thumbnail = thumbnails[story.image.name]
+        story.render()
+        rows.append(story)
+        archive_times.append(times)
+    created = bulk_create_with_history(
+        rows,
+        Article,
+        batch_size=batch_size,
+        default_user=user,
+        default_change_reason="Imported",
+    )
+    for story, times in zip(created, archive_times, strict=True):
+        if times:
+            Article.objects.filter(pk=story.pk).update(**times)
+    if any(_visibility(story) != HIDDEN for story in rows):
+        _new_edition(tags={"front", "feeds", "sitemaps"})
+    return created
+
+
+# Sources.
+
+
+@transaction.atomic
+def create_source(*, user, **fields):
+    _refuse_unknown(fields, SOURCE_FIELDS)
+    if not policy.can_add_source(user):
+        raise PermissionDenied("Only editors can add sources.")
+    source = Source(**fields)
+    source.full_clean()
+    source.save()
+    _new_edition(tags={f"source-{source.pk}"})
+    return source
+
+
+@transaction.atomic
+def update_source(*, source, user, **fields):
+    _refuse_unknown(fields, SOURCE_FIELDS)
+    if not policy.can_change_source(user):
+        raise PermissionDenied("Only editors can change sources.")
+    source = Source.objects.select_for_update().get(pk=source.pk)
+    for name, value in fields.items():
+        setattr(source, name, value)
+    source.full_clean()
+    source.save()
+    # Its name is on every card and story page that credits it.
+    _new_edition(tags={f"source-{source.pk}", "front", "feeds"})
+    return source
+
+
+@transaction.atomic
+def delete_source(*, source, user):
+    """Delete a source no story is credited to (ProtectedError otherwise)."""
+    if not policy.can_delete_source(user):
+        raise PermissionDenied("Only editors can delete sources.")
+    pk = source.pk
+    source.delete()
+    _new_edition(tags={f"source-{pk}"})
+
+
+# The parts.
+
+
+def _refuse_unknown(fields, allowed):
+    unknown = set(fields) - allowed - {"source_id"}
+    if unknown:
+        raise TypeError(f"Not fields editors write: {', '.join(sorted(unknown))}")
+
+
+def _lock(article):
+    return Article.objects.select_for_update().get(pk=article.pk)
+
+
+def _apply(story, fields):
+    """Set editorial fields on `story`; `image` may be a new file, a stored
+    file's name, or empty to remove the picture."""
+    fields = dict(fields)
+    image = fields.pop("image", None) if "image" in fields else story.image
+    for name, value in fields.items():
+        setattr(story, name, value)
+    _set_image(story, image)
+    story.published_at = publication_time(
+        status=story.status, published_at=story.published_at
+    )
+
+
+def _set_image(story, image):
+    if not image:
+        story.image = ""
+        story.image_width = story.image_height = None
+        return
+    if isinstance(image, FieldFile) and image._committed:
+        image = image.name
+    if isinstance(image, str):
+        if image != story.image.name:
+            # The name alone: assigning the field would open the file, and a
+            # restored version's file may have gone.
+            story.image.name = image
+            story.image_width, story.image_height = images.dimensions(story.image)
+        return
+    # A new file: store it now, so that its card thumbnail can be named
+    # after it.
+    upload = image.file if isinstance(image, FieldFile) else image
+    if not isinstance(upload, File):
+        upload = File(upload)
+    try:
+        images.validate_image_file(upload)
+    except ValidationError as refused:
+        raise ValidationError({"image": refused.error_list}) from refused
+    name = getattr(image, "name", None) or "image"
+    story.image.save(name.rsplit("/", 1)[-1], upload, save=False)
+    story.image_width, story.image_height = images.dimensions(story.image)
+
+
+def _save(story, *, user, reason):
+    _validate(story)
+    story.updated_by = user
+    # Read by django-simple-history for the historical record.
+    story._history_user = user
+    story._change_reason = reason
+    story.thumbnail = images.ensure_card_thumbnail(story.image)
+    story.save()
+
+
+def _validate(story, **checks):
+    # Not the image: Django would open the file again to measure it, and a
+    # new one was checked in _set_image.
+    story.full_clean(exclude=["image"], **checks)
+
+
+def _visibility(story, now=None):
+    if story.status != Article.Status.PUBLISHED or story.published_at is None:
+        return HIDDEN
+    return LIVE if story.published_at <= (now or timezone.now()) else SCHEDULED
+
+
+def _reason(before, story, default):
+    after = _visibility(story)
+    if after == before or (before == LIVE and after != HIDDEN):
+        return default
+    return {LIVE: "Published", SCHEDULED: "Scheduled", HIDDEN: "Unpublished"}[after]
+
+
+def _keep_old_address(story, *, old_slug, old_published_at):
+    """Once a story has gone out under a slug, that address keeps working."""
+    if story.slug == old_slug:
+        return
+    SlugRedirect.objects.filter(slug=story.slug).delete()
+    if old_published_at is not None and old_published_at <= timezone.now():
+        SlugRedirect.objects.update_or_create(
+            slug=old_slug, defaults={"article": story}
+        )
+
+
+def _shown(story, *, before, after=None, moved_from=None):
+    """Record what this change to `story` does to what readers see."""
+    after = after or _visibility(story)
+    if LIVE in (before, after):
+        tags = {f"story-{story.pk}", f"source-{story.source_id}", "front"}
+        if moved_from is not None:
+            tags.add(f"source-{moved_from}")
+        _new_edition(tags=tags | {"feeds", "sitemaps"})
+    elif SCHEDULED in (before, after):
+        # Nothing readers see yet, but the edition's schedule changed.
+        transaction.on_commit(edition.refresh, robust=True)
+
+
+def _new_edition(*, tags):
+    """Raise the edition number in this transaction; after it commits, store
+    the new edition for every app server and purge what the CDN holds."""
+    now = timezone.now()
+    if not Edition.objects.filter(pk=1).update(number=F("number") + 1, changed_at=now):
+        Edition.objects.create(pk=1, number=1, changed_at=now)
+    transaction.on_commit(edition.refresh, robust=True)
+    transaction.on_commit(lambda: cdn.purge(tags), robust=True)

@@ -7,6 +7,7 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 
 from articles.models import Article
+from desk import services
 from tests.factories import ArticleFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,9 +48,9 @@ def test_database_refuses_a_published_story_without_a_time():
 def test_deleting_a_source_with_stories_is_refused():
     story = ArticleFactory()
     with pytest.raises(ProtectedError):
-        story.source.delete()
+        services.delete_source(source=story.source, user=None)
     source = SourceFactory()
-    source.delete()
+    services.delete_source(source=source, user=None)
 
 
 def test_save_derives_body_html_and_word_count():

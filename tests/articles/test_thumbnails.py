@@ -8,6 +8,7 @@ from django.core.files.storage import default_storage
 from PIL import Image
 
 from articles.images import CARD_SIZE
+from desk import services
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -46,21 +47,20 @@ def test_transparent_images_are_laid_over_white():
 def test_a_new_image_gets_a_new_thumbnail_and_removing_it_clears_it():
     story = ArticleFactory(image=picture(colour="red"), image_alt="x")
     first = story.thumbnail.name
-    story.image = picture(colour="green")
-    story.save()
+    story = services.update_article(
+        article=story, user=None, image=picture(colour="green")
+    )
     assert story.thumbnail.name != first
     red, green, _ = open_stored(story.thumbnail.name).getpixel((5, 5))
     assert green > 100 and red < 50
-    story.image = ""
-    story.save()
+    story = services.update_article(article=story, user=None, image="")
     assert not story.thumbnail
 
 
 def test_saving_again_reuses_the_thumbnail():
     story = ArticleFactory(image=picture(), image_alt="x")
     name = story.thumbnail.name
-    story.headline = "An edit"
-    story.save()
+    story = services.update_article(article=story, user=None, headline="An edit")
     assert story.thumbnail.name == name
 
 
@@ -68,8 +68,7 @@ def test_a_missing_image_file_does_not_stop_a_save(client, html):
     story = ArticleFactory(published=True, image=picture(), image_alt="x")
     default_storage.delete(story.image.name)
     default_storage.delete(story.thumbnail.name)
-    story.headline = "Still saved"
-    story.save()
+    story = services.update_article(article=story, user=None, headline="Still saved")
     assert not story.thumbnail
     card = html(client.get("/")).select_one(".story-card")
     # No thumbnail: the card falls back to the full image.

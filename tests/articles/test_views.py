@@ -4,6 +4,7 @@ import factory
 import pytest
 from django.utils import timezone
 
+from desk import services
 from tests.factories import ArticleFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,8 +54,11 @@ def test_unpublished_stories_leak_nowhere(client, html):
         assert b"Secret draft" not in response.content
         assert b"Embargoed story" not in response.content
     assert client.get(scheduled.get_absolute_url()).status_code == 404
-    draft.published_at = timezone.now() - datetime.timedelta(days=1)
-    draft.save()
+    draft = services.update_article(
+        article=draft,
+        user=None,
+        published_at=timezone.now() - datetime.timedelta(days=1),
+    )
     assert client.get(draft.get_absolute_url()).status_code == 404
     assert client.get(f"/preview/{draft.pk}/").status_code == 404
 
@@ -137,7 +141,10 @@ def test_pages_run_a_fixed_number_of_queries(client, django_assert_max_num_queri
 
 def test_only_cards_below_the_fold_load_their_images_lazily(client, html):
     ArticleFactory.create_batch(
-        5, published=True, image=factory.django.ImageField(width=1200, height=675)
+        5,
+        published=True,
+        image=factory.django.ImageField(width=1200, height=675),
+        image_alt="A photo",
     )
     images = html(client.get("/")).select(".story-card img")
     assert [img.get("loading") for img in images] == [None, None, None, "lazy", "lazy"]
@@ -148,13 +155,13 @@ def test_only_cards_below_the_fold_load_their_images_lazily(client, html):
 def test_a_story_whose_slug_was_edited_keeps_its_old_links(client):
     story = ArticleFactory(published=True, slug="council-votes")
     old_url = story.get_absolute_url()
-    story.slug = "council-votes-for-new-budget"
-    story.save()
+    story = services.update_article(
+        article=story, user=None, slug="council-votes-for-new-budget"
+    )
     response = client.get(old_url)
     assert response.status_code == 301
     assert response["Location"] == story.get_absolute_url()
     # Not for a draft that once had that slug.
     draft = ArticleFactory(slug="secret-plan")
-    draft.slug = "other"
-    draft.save()
+    services.update_article(article=draft, user=None, slug="other")
     assert client.get("/2016/12/24/secret-plan/").status_code == 404

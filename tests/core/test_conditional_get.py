@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.http import http_date, parse_http_date
 
 from articles.models import Article
+from desk import services
 from tests.factories import ArticleFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,8 +62,9 @@ def test_feed_last_modified_is_the_latest_change(client):
 def test_an_edit_changes_the_feed(client, story, url):
     first = client.get(url)
     with time_machine.travel(timezone.now() + datetime.timedelta(minutes=5)):
-        story.headline = "A corrected headline"
-        story.save()
+        services.update_article(
+            article=story, user=None, headline="A corrected headline"
+        )
         for again in revalidate(client, url, first):
             assert again.status_code == 200
             assert again["ETag"] != first["ETag"]
@@ -97,13 +99,11 @@ def test_a_story_leaving_the_feed_changes_it(client, story, change):
     first = client.get(url)
     with time_machine.travel(timezone.now() + datetime.timedelta(minutes=5)):
         if change == "unpublish":
-            story.status = Article.Status.DRAFT
-            story.save()
+            services.unpublish_article(article=story, user=None)
         elif change == "delete":
-            story.delete()
+            services.delete_article(article=story, user=None)
         else:
-            story.source = SourceFactory()
-            story.save()
+            services.update_article(article=story, user=None, source=SourceFactory())
         for again in revalidate(client, url, first):
             assert again.status_code == 200
             assert story.headline.encode() not in again.content
@@ -127,8 +127,9 @@ def test_story_page_changes_with_an_edit(client, story):
     url = story.get_absolute_url()
     first = client.get(url)
     with time_machine.travel(timezone.now() + datetime.timedelta(minutes=5)):
-        story.standfirst = "A better summary."
-        story.save()
+        services.update_article(
+            article=story, user=None, standfirst="A better summary."
+        )
         for again in revalidate(client, url, first):
             assert again.status_code == 200
             assert b"A better summary." in again.content
@@ -159,10 +160,10 @@ def test_preview_stays_private_and_uncached(admin_client, story):
 def test_editing_the_source_changes_the_validators(client, story, url):
     url = story.get_absolute_url() if url == "story" else url
     first = client.get(url)
-    source = story.source
-    source.name = "Wire Service Renamed"
     with time_machine.travel(timezone.now() + datetime.timedelta(minutes=1)):
-        source.save()
+        services.update_source(
+            source=story.source, user=None, name="Wire Service Renamed"
+        )
     by_etag = client.get(url, headers={"if-none-match": first["ETag"]})
     assert by_etag.status_code == 200
     assert b"Wire Service Renamed" in by_etag.content
@@ -172,8 +173,7 @@ def test_saving_a_draft_leaves_the_feeds_alone(client, story):
     first = client.get("/feeds/rss/")
     draft = ArticleFactory(headline="Work in progress")
     with time_machine.travel(timezone.now() + datetime.timedelta(minutes=1)):
-        draft.body = "More words."
-        draft.save()
+        services.update_article(article=draft, user=None, body="More words.")
         ArticleFactory(scheduled=True)
     by_etag, by_date = revalidate(client, "/feeds/rss/", first)
     assert_not_modified(by_etag, first)

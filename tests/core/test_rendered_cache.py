@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from redis.exceptions import ConnectionError as RedisConnectionError
 
+from desk import services
 from tests.factories import ArticleFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -57,8 +58,7 @@ def test_a_second_request_is_served_from_the_cache(client, story, kind):
 def test_an_edit_is_served_at_once_not_the_cached_copy(client, story, kind):
     url = url_of(kind, story)
     assert b"Harbour reopens" in client.get(url).content
-    story.headline = "Harbour closes again"
-    story.save()
+    services.update_article(article=story, user=None, headline="Harbour closes again")
     fresh = client.get(url).content
     assert b"Harbour closes again" in fresh and b"Harbour reopens" not in fresh
 
@@ -117,8 +117,8 @@ def test_each_page_of_the_front_page_is_cached_apart(client):
 
 def test_editing_a_source_refreshes_its_page(client, story):
     client.get("/sources/wire/")
-    source = story.source
-    source.description = "Now with a new description."
     with time_machine.travel(timezone.now() + datetime.timedelta(minutes=1)):
-        source.save()
+        services.update_source(
+            source=story.source, user=None, description="Now with a new description."
+        )
     assert b"Now with a new description." in client.get("/sources/wire/").content

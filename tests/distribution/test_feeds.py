@@ -5,10 +5,12 @@ import json
 
 import feedparser
 import pytest
+import time_machine
 from bs4 import BeautifulSoup
 
 from articles import text
 from articles.models import Article
+from desk import services
 from tests.factories import ArticleFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,10 +37,12 @@ def guid(article):
 
 @pytest.fixture
 def demo_story(demo_article):
-    demo_article.byline = "Jane Citizen"
-    demo_article.body += "\n\nSee [the agency's page](/sources/aap/)."
-    demo_article.save()
-    return demo_article
+    return services.update_article(
+        article=demo_article,
+        user=None,
+        byline="Jane Citizen",
+        body=demo_article.body + "\n\nSee [the agency's page](/sources/aap/).",
+    )
 
 
 @pytest.mark.parametrize(
@@ -94,9 +98,11 @@ def test_site_feed_item_has_every_field(client, demo_story, url, version, conten
 
 def test_dates_published_and_updated(client):
     published = datetime.datetime(2024, 3, 1, 1, 0, tzinfo=datetime.UTC)
-    story = ArticleFactory(status=Article.Status.PUBLISHED, published_at=published)
+    with time_machine.travel(published, tick=False):
+        story = ArticleFactory(status=Article.Status.PUBLISHED, published_at=published)
     edited = datetime.datetime(2024, 3, 1, 5, 30, tzinfo=datetime.UTC)
-    Article.objects.filter(pk=story.pk).update(updated_at=edited)
+    with time_machine.travel(edited, tick=False):
+        services.update_article(article=story, user=None, byline="A. Writer")
     for url in ["/feeds/rss/", "/feeds/atom/"]:
         [entry] = parse(client, url).entries
         assert entry.published_parsed[:5] == (2024, 3, 1, 1, 0)
@@ -115,9 +121,12 @@ def test_id_survives_a_headline_and_slug_edit(client, published_article):
     before = {
         url: parse(client, url).entries[0].id for url in ["/feeds/rss/", "/feeds/atom/"]
     }
-    published_article.headline = "A corrected headline"
-    published_article.slug = "a-corrected-headline"
-    published_article.save()
+    published_article = services.update_article(
+        article=published_article,
+        user=None,
+        headline="A corrected headline",
+        slug="a-corrected-headline",
+    )
     for url, old_id in before.items():
         [entry] = parse(client, url).entries
         assert entry.title == "A corrected headline"

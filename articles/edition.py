@@ -1,0 +1,177 @@
+"""What readers can see, as a token that changes whenever it may have changed.
+
+It changes in two ways. An editor's change goes through desk/services.py,
+which raises the `Edition` row's number in the same transaction. A scheduled
+story going live changes nothing in the database: its time simply passes.
+So the token is the edition number and the publication time of the latest
+story to have gone live, and a snapshot of the edition carries the times of
+the stories still scheduled, so that the token moves on at each of them with
+no write, no job and no query.
+
+Rendered pages are cached under the token and their ETags and Last-Modified
+come from it: none of it grows with the number of stories. The snapshot
+lives in the shared cache (one read per request); it is loaded from the
+database when missing (two indexed queries), written afresh by the services
+after every change, and kept (as a last known copy) for when the database
+cannot be reached.
+"""
+
+import bisect
+import datetime
+import logging
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import DatabaseError
+from django.db.models import Subquery
+from django.utils import timezone
+
+from .models import Article, Edition
+
+logger = logging.getLogger(__name__)
+
+CACHE_KEY = "edition"
+# Used only when the database cannot be reached: nothing can change then but
+# the clock, and the snapshot knows what the clock will bring.
+LAST_KNOWN_KEY = "edition:last-known"
+# A safety net: should a writer fail to store its new snapshot (the cache
+# unreachable from that one server), readers load it within this time.
+TIMEOUT = 5 * 60
+# Scheduled times a snapshot carries. Past the last of them (only with more
+# than this many stories scheduled) the next request loads a new snapshot.
+UPCOMING_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class State:
+    """What readers see at one moment."""
+
+    token: str
+    last_modified: datetime.datetime | None
+    # When the next scheduled story goes live, changing the token.
+    next_change: datetime.datetime | None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    number: int
+    changed_at: datetime.datetime | None
+    # The latest publication time at or before the moment it was loaded.
+    live_since: datetime.datetime | None
+    # Publication times of scheduled stories after that moment, earliest first.
+    upcoming: tuple[datetime.datetime, ...]
+    # False when there were more scheduled stories than `upcoming` holds.
+    complete: bool
+
+    def at(self, now):
+        """The state at `now`, or None when `now` is past what this snapshot
+        knows (it must be loaded afresh)."""
+        passed = bisect.bisect_right(self.upcoming, now)
+        if passed == len(self.upcoming) and not self.complete:
+            return None
+        went_live = self.upcoming[passed - 1] if passed else self.live_since
+        stamp = f"{went_live.timestamp():.6f}" if went_live else "-"
+        moments = [m for m in (self.changed_at, went_live) if m is not None]
+        return State(
+            token=f"{self.number}.{stamp}",
+            last_modified=max(moments, default=None),
+            next_change=self.upcoming[passed] if passed < len(self.upcoming) else None,
+        )
+
+    # Kept in the cache as plain values, so that servers running the code
+    # before and after a deploy read each other's snapshots.
+
+    def to_cache(self):
+        return (
+            self.number,
+            self.changed_at,
+            self.live_since,
+            list(self.upcoming),
+            self.complete,
+        )
+
+    @classmethod
+    def from_cache(cls, value):
+        number, changed_at, live_since, upcoming, complete = value
+        return cls(number, changed_at, live_since, tuple(upcoming), complete)
+
+
+def load(now=None):
+    """A snapshot from the database: two queries, both on indexes."""
+    now = now or timezone.now()
+    latest_live = (
+        Article.objects.published(at=now)
+        .order_by("-published_at")
+        .values("published_at")[:1]
+    )
+    row = (
+        Edition.objects.filter(pk=1)
+        .annotate(live_since=Subquery(latest_live))
+        .values_list("number", "changed_at", "live_since")
+        .first()
+    )
+    if row is None:
+        # Only after a test suite's flush: no change has been recorded yet.
+        number, changed_at = 0, None
+        live_since = latest_live.values_list("published_at", flat=True).first()
+    else:
+        number, changed_at, live_since = row
+    upcoming = list(
+        Article.objects.scheduled(at=now)
+        .order_by("published_at")
+        .values_list("published_at", flat=True)[: UPCOMING_LIMIT + 1]
+    )
+    return Snapshot(
+        number=number,
+        changed_at=changed_at,
+        live_since=live_since,
+        upcoming=tuple(upcoming[:UPCOMING_LIMIT]),
+        complete=len(upcoming) <= UPCOMING_LIMIT,
+    )
+
+
+def current(now=None):
+    """The `State` readers see now: from the shared cache, or loaded."""
+    now = now or timezone.now()
+    cached = _cache_get(CACHE_KEY)
+    if cached is not None and (state := cached.at(now)) is not None:
+        return state
+    try:
+        snapshot = load(now)
+    except DatabaseError:
+        last_known = _cache_get(LAST_KNOWN_KEY)
+        if last_known is None or (state := last_known.at(now)) is None:
+            raise
+        return state
+    # `add`, not `set`: a writer may have stored a newer snapshot since this
+    # one was read. Past the end of a snapshot's schedule the stored one is
+    # of no use to anyone, and is replaced.
+    _store(snapshot, replace=cached is not None)
+    return snapshot.at(now)
+
+
+def refresh():
+    """Store a new snapshot for every app server. Called by desk/services.py
+    once a change has been committed."""
+    _store(load(), replace=True)
+
+
+def _store(snapshot, *, replace):
+    value = snapshot.to_cache()
+    try:
+        if replace:
+            cache.set(CACHE_KEY, value, TIMEOUT)
+        else:
+            cache.add(CACHE_KEY, value, TIMEOUT)
+        cache.set(LAST_KNOWN_KEY, value, None)
+    except Exception:  # Any backend's connection error: the cache is optional.
+        logger.warning("Cache unavailable; edition not stored", exc_info=True)
+
+
+def _cache_get(key):
+    try:
+        value = cache.get(key)
+        return None if value is None else Snapshot.from_cache(value)
+    except Exception:
+        logger.warning("Cache unavailable; loading the edition", exc_info=True)
+        return None

@@ -1,0 +1,74 @@
+"""Migrating a database that already holds stories: slugs nobody can route
+are repaired before the database starts refusing them, and earlier slugs in
+the edit history become redirects."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+
+BEFORE = [("articles", "0004_source_updated_at")]
+AFTER = [("articles", "0006_routable_slugs")]
+
+
+def migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+# As in test_roles: a transactional test, without serialized rollback.
+@pytest.mark.django_db(transaction=True)
+def test_dotted_slugs_are_repaired_and_old_slugs_become_redirects():
+    apps = migrate(BEFORE)
+    Source = apps.get_model("articles", "Source")
+    Article = apps.get_model("articles", "Article")
+    HistoricalArticle = apps.get_model("articles", "HistoricalArticle")
+    source = Source.objects.create(name="Wire", slug="wire.service")
+    went_out = timezone.now() - datetime.timedelta(days=1)
+
+    def story(slug, **fields):
+        row = Article.objects.create(
+            headline=slug,
+            slug=slug,
+            standfirst="x",
+            source=source,
+            status="published",
+            published_at=went_out,
+            **fields,
+        )
+        HistoricalArticle.objects.create(
+            id=row.pk,
+            headline=row.headline,
+            slug=slug,
+            standfirst="x",
+            source_id=source.pk,
+            status="published",
+            published_at=went_out,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            version=1,
+            history_date=went_out,
+            history_type="+",
+        )
+        return row
+
+    dotted = story("budget.2024")
+    taken = story("budget-2024")
+    renamed = story("old-name")
+    Article.objects.filter(pk=renamed.pk).update(slug="new-name")
+
+    apps = migrate(AFTER)
+    Article = apps.get_model("articles", "Article")
+    slugs = dict(Article.objects.values_list("pk", "slug"))
+    assert slugs[dotted.pk] == "budget-2024-2"  # unique beside the one taken
+    assert slugs[taken.pk] == "budget-2024"
+    assert apps.get_model("articles", "Source").objects.get().slug == "wire-service"
+    redirects = apps.get_model("articles", "SlugRedirect").objects
+    assert list(redirects.values_list("slug", "article_id")) == [
+        ("old-name", renamed.pk)
+    ]
+    assert apps.get_model("articles", "Edition").objects.get().number == 1
