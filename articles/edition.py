@@ -18,6 +18,7 @@ cannot be reached.
 
 import bisect
 import datetime
+import functools
 import logging
 from dataclasses import dataclass
 
@@ -25,6 +26,8 @@ from django.core.cache import cache
 from django.db import DatabaseError
 from django.db.models import Subquery
 from django.utils import timezone
+
+from core import pagecache
 
 from .models import Article, Edition
 
@@ -175,3 +178,26 @@ def _cache_get(key):
     except Exception:
         logger.warning("Cache unavailable; loading the edition", exc_info=True)
         return None
+
+
+def reader_page(view=None, *, query=(), max_age=60):
+    """Serve a reader page's view through the shared page cache, keyed on
+    what readers can see now (core/pagecache.py). `query` names the query
+    parameters the page reads; `max_age` is the browser's lifetime.
+
+        @method_decorator(reader_page(query=["page"]), name="dispatch")
+        class FrontPage(ListView): ...
+    """
+    if view is None:
+        return functools.partial(reader_page, query=query, max_age=max_age)
+
+    @functools.wraps(view)
+    def serve(request, *args, **kwargs):
+        render = functools.partial(view, request, *args, **kwargs)
+        if request.method not in ("GET", "HEAD"):
+            return render()
+        return pagecache.serve(
+            request, render, state=current(), query=query, max_age=max_age
+        )
+
+    return serve

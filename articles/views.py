@@ -1,16 +1,23 @@
+"""The reader's pages: the front page, a source's page and a story.
+
+Each is served through the shared page cache (`reader_page`): rendered once
+for each edition of the site, then answered from the cache with no query.
+"""
+
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.decorators import method_decorator
+from django.utils.http import http_date
 from django.views.generic import DetailView, ListView
 
-from . import freshness
+from core import pagecache
+
+from .edition import reader_page
 from .models import Article, Source
 
-# Story pages change rarely once out; a minute keeps corrections prompt.
-STORY_MAX_AGE = 60
-
-
-# Lists change whenever a story is published; a minute keeps them fresh.
-LIST_MAX_AGE = 60
+# Lists change whenever a story is published; a minute keeps them fresh, and
+# so does it corrections to a story.
+MAX_AGE = 60
 
 
 class PublishedArticlesMixin:
@@ -20,44 +27,32 @@ class PublishedArticlesMixin:
         return Article.objects.published().with_source()
 
 
-class FreshListMixin(PublishedArticlesMixin):
-    """A list of stories answered with ETag/Last-Modified, 304s and the
-    shared rendered-page cache, like feeds and story pages."""
-
-    def get(self, request, *args, **kwargs):
-        return freshness.respond(
-            request,
-            self.validators(),
-            lambda: super(FreshListMixin, self).get(request, *args, **kwargs),
-            max_age=LIST_MAX_AGE,
-        )
-
-    def validators(self):
-        return freshness.for_stories(self.get_queryset())
-
-
-class ArticleListView(FreshListMixin, ListView):
+@method_decorator(reader_page(query=["page"], max_age=MAX_AGE), name="dispatch")
+class ArticleListView(PublishedArticlesMixin, ListView):
     template_name = "articles/article_list.html"
 
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        return pagecache.tag(response, "front")
 
-class SourceArticleListView(FreshListMixin, ListView):
+
+@method_decorator(reader_page(query=["page"], max_age=MAX_AGE), name="dispatch")
+class SourceArticleListView(PublishedArticlesMixin, ListView):
     template_name = "articles/source_detail.html"
 
     def get_queryset(self):
-        if not hasattr(self, "source"):
-            self.source = get_object_or_404(Source, slug=self.kwargs["slug"])
+        self.source = get_object_or_404(Source, slug=self.kwargs["slug"])
         return super().get_queryset().filter(source=self.source)
-
-    def validators(self):
-        # The page shows the source's own name and description too.
-        return freshness.for_stories(
-            self.get_queryset(), also_changed_at=self.source.updated_at
-        )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(source=self.source, **kwargs)
 
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        return pagecache.tag(response, f"source-{self.source.slug}")
 
+
+@method_decorator(reader_page(max_age=MAX_AGE), name="dispatch")
 class ArticleDetailView(PublishedArticlesMixin, DetailView):
     template_name = "articles/article_detail.html"
 
@@ -74,9 +69,17 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
         if request.path != canonical:
             # Same story, other date in the URL (e.g. its time was corrected).
             return redirect(canonical, permanent=True)
-        return freshness.respond(
-            request,
-            freshness.for_story(self.object),
-            lambda: self.render_to_response(self.get_context_data(object=self.object)),
-            max_age=STORY_MAX_AGE,
+        response = self.render_to_response(self.get_context_data(object=self.object))
+        return self.validated(response, self.object)
+
+    @staticmethod
+    def validated(response, story):
+        """The story's own validators: an edit anywhere else on the site
+        re-renders its page, but a browser's copy stays current."""
+        source = story.source
+        response["ETag"] = pagecache.etag(
+            "story", story.pk, story.version, story.published_at, source.updated_at
         )
+        changed = max(story.modified_at, source.updated_at)
+        response["Last-Modified"] = http_date(changed.timestamp())
+        return pagecache.tag(response, f"story-{story.pk}", f"source-{source.slug}")

@@ -1,3 +1,11 @@
+"""Site-wide middleware: the health check and the readers' security policy."""
+
+import uuid
+
+from django.core.cache import cache
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+
 # The reader's pages load nothing from third parties; the admin keeps
 # Django's own defaults because it relies on inline styles.
 READER_CSP = "; ".join(
@@ -23,3 +31,52 @@ class ContentSecurityPolicyMiddleware:
         if not request.path.startswith("/admin/"):
             response.headers.setdefault("Content-Security-Policy", READER_CSP)
         return response
+
+
+class HealthCheckMiddleware:
+    """`GET /healthz` for load balancers and monitors: 200 when the database
+    and the cache answer, 503 naming the one that failed, as JSON.
+
+    First in the middleware: answered before the HTTPS redirect and the
+    Host check, since a load balancer probes by address over plain HTTP.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path != "/healthz":
+            return self.get_response(request)
+        checks = {"database": _database_answers(), "cache": _cache_answers()}
+        healthy = all(result == "ok" for result in checks.values())
+        response = JsonResponse(
+            {"status": "ok" if healthy else "unavailable", "checks": checks},
+            status=200 if healthy else 503,
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+def _database_answers():
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError as error:
+        connection.close_if_unusable_or_obsolete()
+        return f"error: {_first_line(error)}"
+    return "ok"
+
+
+def _cache_answers():
+    key = f"healthz:{uuid.uuid4().hex}"
+    try:
+        cache.set(key, "ok", 10)
+        answered = cache.get(key)
+        cache.delete(key)
+    except Exception as error:  # Any backend's connection error.
+        return f"error: {_first_line(error)}"
+    return "ok" if answered == "ok" else "error: the cache did not keep a value"
+
+
+def _first_line(error):
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]

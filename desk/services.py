@@ -95,7 +95,7 @@ def update_article(*, article, user, opened_version=None, reason="Edited", **fie
     before = _visibility(story)
     old_slug, old_source, old_status, old_time = (
         story.slug,
-        story.source_id,
+        story.source.slug,
         story.status,
         story.published_at,
     )
@@ -106,7 +106,7 @@ def update_article(*, article, user, opened_version=None, reason="Edited", **fie
         raise PermissionDenied("Only editors can publish or schedule stories.")
     _save(story, user=user, reason=_reason(before, story, reason))
     _keep_old_address(story, old_slug=old_slug, old_published_at=old_time)
-    _shown(story, before=before, moved_from=old_source)
+    _shown(story, before=before, tags=_pages_showing(story, moved_from=old_source))
     return story
 
 
@@ -157,12 +157,12 @@ def delete_article(*, article, user):
     story = _lock(article)
     if not policy.can_delete(user, story):
         raise PermissionDenied("You may not delete this story.")
-    before = _visibility(story)
+    before, tags = _visibility(story), _pages_showing(story)
     # Read by django-simple-history for the record of the deletion.
     story._history_user = user
     story._change_reason = "Deleted"
     story.delete()
-    _shown(story, before=before, after=HIDDEN)
+    _shown(story, before=before, after=HIDDEN, tags=tags)
 
 
 @transaction.atomic
@@ -246,7 +246,7 @@ def create_source(*, user, **fields):
     source = Source(**fields)
     source.full_clean()
     source.save()
-    _new_edition(tags={f"source-{source.pk}"})
+    # Nothing readers have seen changes: no story is credited to it yet.
     return source
 
 
@@ -256,12 +256,14 @@ def update_source(*, source, user, **fields):
     if not policy.can_change_source(user):
         raise PermissionDenied("Only editors can change sources.")
     source = Source.objects.select_for_update().get(pk=source.pk)
+    old_slug = source.slug
     for name, value in fields.items():
         setattr(source, name, value)
     source.full_clean()
     source.save()
-    # Its name is on every card and story page that credits it.
-    _new_edition(tags={f"source-{source.pk}", "front", "feeds"})
+    # Its name is on every card, story page and feed item that credits it.
+    tags = {f"source-{old_slug}", f"source-{source.slug}", "front", "feeds"}
+    _new_edition(tags=tags | {"sitemaps"})
     return source
 
 
@@ -270,9 +272,8 @@ def delete_source(*, source, user):
     """Delete a source no story is credited to (ProtectedError otherwise)."""
     if not policy.can_delete_source(user):
         raise PermissionDenied("Only editors can delete sources.")
-    pk = source.pk
     source.delete()
-    _new_edition(tags={f"source-{pk}"})
+    _new_edition(tags={f"source-{source.slug}", "sitemaps"})
 
 
 # The parts.
@@ -369,14 +370,20 @@ def _keep_old_address(story, *, old_slug, old_published_at):
         )
 
 
-def _shown(story, *, before, after=None, moved_from=None):
+def _pages_showing(story, *, moved_from=None):
+    """The CDN tags of every page that shows `story` (core/pagecache.py);
+    `moved_from` is the slug of the source it was credited to before."""
+    tags = {f"story-{story.pk}", f"source-{story.source.slug}"}
+    if moved_from is not None:
+        tags.add(f"source-{moved_from}")
+    return tags | {"front", "feeds", "sitemaps"}
+
+
+def _shown(story, *, before, after=None, tags=None):
     """Record what this change to `story` does to what readers see."""
     after = after or _visibility(story)
     if LIVE in (before, after):
-        tags = {f"story-{story.pk}", f"source-{story.source_id}", "front"}
-        if moved_from is not None:
-            tags.add(f"source-{moved_from}")
-        _new_edition(tags=tags | {"feeds", "sitemaps"})
+        _new_edition(tags=tags or _pages_showing(story))
     elif SCHEDULED in (before, after):
         # Nothing readers see yet, but the edition's schedule changed.
         transaction.on_commit(edition.refresh, robust=True)

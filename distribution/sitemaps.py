@@ -85,6 +85,11 @@ class NewsSitemap(SiteUrlSitemap):
         since = timezone.now() - NEWS_WINDOW
         return Article.objects.published().filter(published_at__gte=since)
 
+    def oldest_leaves_at(self):
+        """When the oldest story in the sitemap drops out of the window."""
+        oldest = self.items().order_by("published_at").first()
+        return oldest.published_at + NEWS_WINDOW if oldest else None
+
     def lastmod(self, article):
         return article.modified_at
 

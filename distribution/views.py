@@ -5,16 +5,22 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.http import http_date
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from articles.edition import reader_page
+from core import pagecache
 from core.links import absolute
 
 from .sitemaps import SITEMAPS, NewsSitemap
 
+# Sitemaps are read by crawlers every few minutes at most.
+sitemap_page = reader_page(query=["p"], max_age=300)
+
 
 @require_safe
-@cache_control(public=True, max_age=300)
+@sitemap_page
 @x_robots_tag
 def sitemap_index(request):
     """Like django.contrib.sitemaps.views.index, but with every address on
@@ -31,18 +37,20 @@ def sitemap_index(request):
             SitemapIndexItem(f"{url}?p={page}", lastmod)
             for page in range(2, sitemap.paginator.num_pages + 1)
         ]
-    return TemplateResponse(
+    response = TemplateResponse(
         request,
         "sitemap_index.xml",
         {"sitemaps": entries},
         content_type="application/xml",
     )
+    return pagecache.tag(response, "sitemaps")
 
 
 @require_safe
-@cache_control(public=True, max_age=300)
+@sitemap_page
 def sitemap_section(request, section):
-    return sitemap_views.sitemap(request, SITEMAPS, section=section)
+    response = sitemap_views.sitemap(request, SITEMAPS, section=section)
+    return pagecache.tag(response, "sitemaps")
 
 
 @require_safe
@@ -63,7 +71,7 @@ def robots_txt(request):
 
 
 @require_safe
-@cache_control(public=True, max_age=300)
+@sitemap_page
 def news_sitemap(request):
     """Google News sitemap: stories from the last two days. Well-formed and
     empty when there are none."""
@@ -75,4 +83,9 @@ def news_sitemap(request):
         # Google News wants the ISO 639 code: "en", not "en-au".
         "publication_language": settings.LANGUAGE_CODE.split("-")[0],
     }
-    return response
+    # The oldest story leaves the two-day window with no change recorded
+    # anywhere: the cached copy must not outlive it.
+    leaves = NewsSitemap().oldest_leaves_at()
+    if leaves is not None:
+        response["Expires"] = http_date(leaves.timestamp())
+    return pagecache.tag(response, "sitemaps")

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.ContentSecurityPolicyMiddleware",
@@ -139,12 +140,53 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX") or "newsroom",
+            # A Redis that stops answering costs a reader half a second, not
+            # a hung worker: the site then renders from the database.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
     # Per-process memory: fine for one local process, never for several
     # app servers (set REDIS_URL there).
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+def env_seconds(name, default):
+    value = os.environ.get(name) or str(default)
+    if not value.isdigit():
+        raise ImproperlyConfigured(f"{name} must be a whole number of seconds.")
+    return int(value)
+
+
+# Rendered reader pages are kept this long in the shared cache (any change
+# to the stories makes a new copy anyway; 0 keeps none).
+PAGE_CACHE_SECONDS = env_seconds("PAGE_CACHE_SECONDS", 60 * 60)
+# What reader pages tell a CDN or nginx in front (see docs/cdn.md): keep a
+# page this long, serve it stale this long while fetching a new one, and
+# this long while the site is down.
+CDN_MAX_AGE = env_seconds("CDN_MAX_AGE", 60)
+CDN_STALE_WHILE_REVALIDATE = env_seconds("CDN_STALE_WHILE_REVALIDATE", 60)
+CDN_STALE_IF_ERROR = env_seconds("CDN_STALE_IF_ERROR", 60 * 60 * 24)
+# Purge the CDN by tag after every change: "", "fastly", "cloudflare" or
+# "varnish" (core/cdn.py), with its service (or zone) id and API token, or
+# for Varnish the URL that takes PURGE requests.
+CDN_PURGE = os.environ.get("CDN_PURGE", "").strip().lower()
+CDN_SERVICE_ID = os.environ.get("CDN_SERVICE_ID", "")
+CDN_API_TOKEN = os.environ.get("CDN_API_TOKEN", "")
+CDN_API_URL = os.environ.get("CDN_API_URL", "")
+if CDN_PURGE not in {"", "fastly", "cloudflare", "varnish"}:
+    raise ImproperlyConfigured(
+        f"CDN_PURGE must be fastly, cloudflare, varnish or empty, not {CDN_PURGE!r}."
+    )
+if CDN_PURGE in {"fastly", "cloudflare"} and not (CDN_SERVICE_ID and CDN_API_TOKEN):
+    raise ImproperlyConfigured(
+        f"CDN_PURGE={CDN_PURGE} needs CDN_SERVICE_ID and CDN_API_TOKEN."
+    )
+if CDN_PURGE == "varnish" and not CDN_API_URL:
+    raise ImproperlyConfigured("CDN_PURGE=varnish needs CDN_API_URL.")
+# The running code's version, in every ETag and cached page's key. Empty:
+# a digest of the code, templates and static files (core/deploy.py).
+DEPLOY_ID = os.environ.get("DEPLOY_ID", "")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
 
 from tests.browser import browser, page  # noqa: F401  (fixtures)
@@ -37,6 +37,33 @@ def fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def commit_hooks_run(monkeypatch):
+    """Run `on_commit` callbacks when the code's outermost transaction ends,
+    as a real commit would.
+
+    A test runs inside a transaction of its own that is rolled back at the
+    end, so nothing the code opens is ever the outermost and no callback
+    would run: the services' new edition would never reach the cache."""
+    original_exit = transaction.Atomic.__exit__
+
+    def exit_and_commit(self, exc_type, exc_value, traceback):
+        original_exit(self, exc_type, exc_value, traceback)
+        db = transaction.get_connection(self.using)
+        if not db.in_atomic_block or db.needs_rollback:
+            return
+        if all(block._from_testcase for block in db.atomic_blocks):
+            callbacks, db.run_on_commit = db.run_on_commit, []
+            for _, callback, robust in callbacks:
+                try:
+                    callback()
+                except Exception:
+                    if not robust:
+                        raise
+
+    monkeypatch.setattr(transaction.Atomic, "__exit__", exit_and_commit)
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     cache.clear()
     yield
@@ -54,6 +81,26 @@ def demo_article(db):
 @pytest.fixture
 def published_article(db):
     return ArticleFactory(published=True)
+
+
+def cache_control(response):
+    """The response's Cache-Control as a dict: {"public": True, "max-age": 60}."""
+    directives = {}
+    for part in response.get("Cache-Control", "").split(","):
+        name, _, value = part.strip().partition("=")
+        if name:
+            directives[name] = int(value) if value.isdigit() else (value or True)
+    return directives
+
+
+# What every reader page says to browsers and to a CDN in front (with the
+# default settings), besides its own browser max-age.
+SHARED_CACHING = {
+    "public": True,
+    "s-maxage": 60,
+    "stale-while-revalidate": 60,
+    "stale-if-error": 86400,
+}
 
 
 def parse_html(response):

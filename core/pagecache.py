@@ -1,0 +1,181 @@
+"""Reader pages rendered once, then served from the shared cache.
+
+`serve()` wraps a page's view. The page's cache key is the deploy id, a
+token for what readers can currently see (from articles/edition.py) and the
+page's address with the one query parameter it reads. A cached copy is never
+stale: any change makes a new token, and so a new key. Answering from the
+cache takes two cache reads and no SQL at all, so a page rendered a moment
+ago is still served while the database is down.
+
+The same entry carries the page's validators, so conditional requests get
+`304 Not Modified` without rendering, and the headers a CDN needs: a
+`Cache-Control` with `s-maxage`, `stale-while-revalidate` and
+`stale-if-error`, and `Surrogate-Key`/`Cache-Tag` naming what the page shows
+(core/cdn.py). When the next scheduled story is due sooner than the usual
+lifetime, the lifetimes shrink to it.
+
+The cache is an accelerator, never a dependency: if it cannot be reached the
+page is rendered from the database as if nothing were cached.
+"""
+
+import hashlib
+import logging
+import math
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date, parse_http_date_safe
+
+from . import cdn
+from .deploy import deploy_id
+
+logger = logging.getLogger(__name__)
+
+# Responses worth keeping: pages and permanent redirects (old addresses).
+KEPT_STATUSES = {200, 301}
+KEPT_HEADERS = [
+    "Content-Type",
+    "ETag",
+    "Last-Modified",
+    "Location",
+    "X-Robots-Tag",
+    # Set by a page whose content changes with the clock alone (the news
+    # sitemap's two-day window): its copy is not used past that time.
+    "Expires",
+]
+# On every reader page, so that an operator can purge the whole site.
+SITE_TAG = "site"
+
+
+def etag(*parts):
+    """A weak ETag over `parts` and the running code's version."""
+    digest = hashlib.sha256("|".join(map(str, (deploy_id(), *parts))).encode())
+    # Weak: equivalent, not byte-identical (e.g. the year in the footer).
+    return f'W/"{digest.hexdigest()[:32]}"'
+
+
+def tag(response, *tags):
+    """Name what `response` shows, for the CDN (and for purging it)."""
+    for name, value in cdn.surrogate_headers({SITE_TAG, *tags}).items():
+        response[name] = value
+    return response
+
+
+def serve(request, render, *, state, query=(), max_age=60):
+    """The response for a reader page: from the cache when this version of
+    it was rendered before, on any app server; otherwise `render()`'s, kept
+    for the next request.
+
+    `state` is what readers see now (articles.edition.State): its token is
+    part of the key, its time of last change the default Last-Modified, and
+    its next scheduled change caps every lifetime. `query` names the query
+    parameters the page reads; others (utm_source...) share its copy.
+    """
+    key = _key(request, state.token, query)
+    entry = _get(key)
+    if entry is not None and _expired(entry):
+        entry = None
+    if entry is None:
+        response = render()
+        if hasattr(response, "render"):
+            response.render()
+        if response.status_code not in KEPT_STATUSES or response.streaming:
+            return response
+        if "ETag" not in response and response.status_code == 200:
+            # A listing (front page, feed, sitemap): its validators are the
+            # edition's, whatever the view set.
+            response["ETag"] = etag("page", state.token, key)
+            if state.last_modified:
+                moment = state.last_modified.timestamp()
+                response["Last-Modified"] = http_date(moment)
+        if "Surrogate-Key" not in response:
+            tag(response)
+        entry = _entry(response)
+        _set(key, entry)
+    else:
+        response = _response(entry)
+    conditional = get_conditional_response(
+        request,
+        etag=response.get("ETag"),
+        last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
+        response=response,
+    )
+    if conditional is not response:
+        # 304 Not Modified: the validators and what the page shows, no body.
+        for name in ["Surrogate-Key", "Cache-Tag"]:
+            if name in response:
+                conditional[name] = response[name]
+        response = conditional
+    _cache_headers(response, state, max_age)
+    return response
+
+
+def _key(request, token, query):
+    address = (
+        request.path
+        + "?"
+        + "&".join(f"{name}={request.GET.get(name, '')}" for name in query)
+    )
+    digest = hashlib.sha256(address.encode()).hexdigest()[:40]
+    return f"page:{deploy_id()}:{token}:{digest}"
+
+
+def _entry(response):
+    headers = {
+        name: response[name]
+        for name in [*KEPT_HEADERS, "Surrogate-Key", "Cache-Tag"]
+        if name in response
+    }
+    return (response.status_code, headers, response.content)
+
+
+def _response(entry):
+    status, headers, content = entry
+    return HttpResponse(content, status=status, headers=headers)
+
+
+def _expired(entry):
+    _, headers, _ = entry
+    expires = parse_http_date_safe(headers.get("Expires", ""))
+    return expires is not None and expires <= timezone.now().timestamp()
+
+
+def _cache_headers(response, state, max_age):
+    """Public caching, for browsers (`max-age`) and for a CDN or nginx in
+    front (`s-maxage`, and stale copies while refreshing or while the site
+    is down), never past the next scheduled story's time or the page's own
+    expiry."""
+    shared = settings.CDN_MAX_AGE
+    ends = [state.next_change and state.next_change.timestamp()]
+    ends.append(parse_http_date_safe(response.get("Expires", "")))
+    for end in filter(None, ends):
+        cap = max(0, math.floor(end - timezone.now().timestamp()))
+        max_age, shared = min(max_age, cap), min(shared, cap)
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=max_age,
+        s_maxage=shared,
+        stale_while_revalidate=settings.CDN_STALE_WHILE_REVALIDATE,
+        stale_if_error=settings.CDN_STALE_IF_ERROR,
+    )
+
+
+def _get(key):
+    try:
+        return cache.get(key)
+    except Exception:  # Any backend's connection error: render instead.
+        logger.warning("Cache unavailable; rendering afresh", exc_info=True)
+        return None
+
+
+def _set(key, entry):
+    if settings.PAGE_CACHE_SECONDS <= 0:
+        return
+    try:
+        cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+    except Exception:
+        logger.warning("Cache unavailable; page not kept", exc_info=True)

@@ -1,0 +1,272 @@
+"""Reader pages are rendered once for each edition of the site and then
+served from the shared cache with no SQL at all; a change readers can see,
+a scheduled story's time coming, or a deploy makes new copies."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from redis.exceptions import ConnectionError as RedisConnectionError
+
+from articles.models import Article
+from core import deploy
+from desk import services
+from tests.conftest import SHARED_CACHING, cache_control
+from tests.factories import ArticleFactory, SourceFactory
+
+pytestmark = pytest.mark.django_db
+
+FEEDS = [
+    "/feeds/rss/",
+    "/feeds/atom/",
+    "/feeds/json/",
+    "/sources/wire/rss/",
+    "/sources/wire/atom/",
+]
+SITEMAPS = [
+    "/sitemap.xml",
+    "/sitemap-pages.xml",
+    "/sitemap-stories.xml",
+    "/sitemap-sources.xml",
+    "/sitemap-news.xml",
+]
+LISTS = ["/", "/sources/wire/", *FEEDS, *SITEMAPS]
+
+
+@pytest.fixture
+def story():
+    return ArticleFactory(
+        published=True, headline="Harbour reopens", source=SourceFactory(slug="wire")
+    )
+
+
+def reader_urls(story):
+    return [story.get_absolute_url(), *LISTS]
+
+
+def test_every_warm_reader_page_is_served_without_a_query(
+    client, story, django_assert_num_queries
+):
+    ArticleFactory.create_batch(20, published=True, source=story.source)
+    for url in [*reader_urls(story), "/?page=2", "/sources/wire/?page=2"]:
+        first = client.get(url)
+        assert first.status_code == 200, url
+        with django_assert_num_queries(0):
+            again = client.get(url)
+            not_modified = client.get(url, headers={"if-none-match": first["ETag"]})
+        assert again.content == first.content, url
+        assert again["ETag"] == first["ETag"], url
+        assert again["Content-Type"] == first["Content-Type"], url
+        assert not_modified.status_code == 304, url
+
+
+def test_an_old_address_is_redirected_without_a_query_once_cached(
+    client, story, django_assert_num_queries
+):
+    old = story.get_absolute_url()
+    story = services.update_article(article=story, user=None, slug="harbour-opens")
+    assert client.get(old)["Location"] == story.get_absolute_url()
+    with django_assert_num_queries(0):
+        again = client.get(old)
+    assert (again.status_code, again["Location"]) == (301, story.get_absolute_url())
+
+
+def queries_for(client, urls):
+    """The queries each page runs with nothing in the cache."""
+    counts = {}
+    for url in urls:
+        cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200, url
+        counts[url] = len(captured)
+    return counts
+
+
+def test_a_cold_page_runs_the_same_queries_for_1_or_1000_stories(client, story):
+    urls = reader_urls(story)
+    one = queries_for(client, urls)
+    services.import_articles(
+        user=None,
+        stories=[
+            {
+                "headline": f"Archive story {n}",
+                "slug": f"archive-story-{n}",
+                "standfirst": "From the archive.",
+                "source": story.source,
+                "status": Article.Status.PUBLISHED,
+                "published_at": timezone.now() - datetime.timedelta(minutes=n + 1),
+            }
+            for n in range(999)
+        ],
+    )
+    thousand = queries_for(client, [*urls, "/?page=2", "/?page=50"])
+    assert {url: thousand[url] for url in urls} == one
+    assert thousand["/?page=2"] == thousand["/?page=50"] == one["/"]
+    assert max(one.values()) <= 8, one
+
+
+def test_an_edit_is_served_at_once_on_every_page_showing_it(client, story):
+    for url in reader_urls(story):
+        client.get(url)
+    services.update_article(article=story, user=None, headline="Harbour closes again")
+    for url in [story.get_absolute_url(), "/", "/sources/wire/", *FEEDS]:
+        fresh = client.get(url).content
+        assert b"Harbour closes again" in fresh and b"Harbour reopens" not in fresh
+
+
+def test_a_draft_edit_keeps_every_cached_page(client, story, django_assert_num_queries):
+    client.get("/")
+    draft = ArticleFactory(headline="Work in progress")
+    services.update_article(article=draft, user=None, body="More words.")
+    with django_assert_num_queries(0):
+        client.get("/")
+
+
+def test_a_scheduled_story_appears_at_its_time_on_a_cached_page(client, story):
+    live_at = timezone.now() + datetime.timedelta(minutes=30)
+    ArticleFactory(
+        status=Article.Status.PUBLISHED, published_at=live_at, headline="Embargo lifts"
+    )
+    before = client.get("/")
+    assert b"Embargo lifts" not in before.content
+    # Nobody keeps this copy past the story's time: not browsers, not a CDN.
+    assert cache_control(before)["max-age"] == 60
+    with time_machine.travel(live_at - datetime.timedelta(seconds=20)):
+        capped = cache_control(client.get("/"))
+        assert capped["max-age"] <= 20 and capped["s-maxage"] <= 20
+        assert b"Embargo lifts" not in client.get("/").content
+    with time_machine.travel(live_at + datetime.timedelta(seconds=1)):
+        after = client.get("/")
+        assert b"Embargo lifts" in after.content
+        assert after["ETag"] != before["ETag"]
+
+
+def test_a_new_deploy_makes_new_copies_and_etags(client, story, settings):
+    url = story.get_absolute_url()
+    first = client.get(url)
+    settings.DEPLOY_ID = "next-release"
+    deploy.deploy_id.cache_clear()
+    try:
+        again = client.get(url, headers={"if-none-match": first["ETag"]})
+        assert again.status_code == 200
+        assert again["ETag"] != first["ETag"]
+    finally:
+        deploy.deploy_id.cache_clear()
+
+
+def test_the_deploy_id_follows_the_code(settings):
+    settings.DEPLOY_ID = ""
+    deploy.deploy_id.cache_clear()
+    derived = deploy.deploy_id()
+    assert len(derived) == 12 and derived == deploy.deploy_id()
+    deploy.deploy_id.cache_clear()
+
+
+def test_each_page_number_is_cached_apart_and_junk_parameters_share(client):
+    for n in range(25):
+        ArticleFactory(published=True, headline=f"Item {n:02d}")
+    first, second = client.get("/").content, client.get("/?page=2").content
+    assert first != second
+    assert client.get("/?page=2&utm_source=x").content == second
+    assert client.get("/?page=9").status_code == 404
+    assert client.get("/?page=abc").status_code == 404
+
+
+class DeadCache:
+    def __getattr__(self, name):
+        def refuse(*args, **kwargs):
+            raise RedisConnectionError("Connection refused")
+
+        return refuse
+
+
+@pytest.mark.parametrize("url", ["story", "/", "/feeds/rss/", "/sitemap.xml"])
+def test_a_dead_cache_still_serves_every_page(client, story, url, monkeypatch):
+    monkeypatch.setattr("core.pagecache.cache", DeadCache())
+    monkeypatch.setattr("articles.edition.cache", DeadCache())
+    url = story.get_absolute_url() if url == "story" else url
+    for _ in range(2):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert b"Harbour reopens" in response.content or url.startswith("/sitemap")
+    services.update_article(article=story, user=None, headline="Harbour closes")
+    assert client.get("/").status_code == 200
+
+
+def test_previews_are_never_cached(client, admin_client, monkeypatch):
+    draft = ArticleFactory(headline="Not yet")
+    stored = []
+    monkeypatch.setattr("core.pagecache._set", lambda *a: stored.append(a))
+    assert b"Not yet" in admin_client.get(f"/preview/{draft.pk}/").content
+    assert stored == []
+    assert client.get(f"/preview/{draft.pk}/").status_code == 404
+
+
+# What a CDN in front reads.
+
+
+def test_reader_pages_are_cacheable_by_a_cdn(client, story):
+    for url in reader_urls(story):
+        browser = 300 if "/rss/" in url or "/atom/" in url or "/json/" in url else 60
+        if url.startswith("/sitemap"):
+            browser = 300
+        assert cache_control(client.get(url)) == SHARED_CACHING | {
+            "max-age": browser
+        }, url
+
+
+def test_pages_name_what_they_show_for_purging(client, story):
+    def keys(url):
+        response = client.get(url)
+        assert response["Cache-Tag"] == ",".join(response["Surrogate-Key"].split())
+        return set(response["Surrogate-Key"].split())
+
+    assert keys(story.get_absolute_url()) == {
+        "site",
+        f"story-{story.pk}",
+        "source-wire",
+    }
+    assert keys("/") == {"site", "front"}
+    assert keys("/sources/wire/") == {"site", "source-wire"}
+    assert keys("/feeds/rss/") == {"site", "feeds"}
+    assert keys("/sources/wire/atom/") == {"site", "feeds", "source-wire"}
+    assert keys("/sitemap-stories.xml") == {"site", "sitemaps"}
+
+
+def test_staff_and_admin_pages_stay_private(admin_client, story):
+    for url in [f"/preview/{story.pk}/", "/admin/", "/admin/articles/article/"]:
+        directives = cache_control(admin_client.get(url))
+        assert directives.get("private") and directives.get("no-store"), url
+        assert "public" not in directives
+
+
+def test_a_publish_purges_the_pages_that_show_it(story, editor, monkeypatch):
+    purged = []
+    monkeypatch.setattr("core.cdn.purge", purged.append)
+    draft = ArticleFactory(source=story.source)
+    services.update_article(article=draft, user=editor, body="A draft edit.")
+    assert purged == []
+    services.publish_article(article=draft, user=editor)
+    assert purged == [
+        {f"story-{draft.pk}", "source-wire", "front", "feeds", "sitemaps"}
+    ]
+    services.update_source(source=story.source, user=editor, slug="wire-service")
+    assert purged[-1] == {
+        "source-wire",
+        "source-wire-service",
+        "front",
+        "feeds",
+        "sitemaps",
+    }
+
+
+def test_a_failed_transaction_purges_nothing(story, editor, monkeypatch):
+    purged = []
+    monkeypatch.setattr("core.cdn.purge", purged.append)
+    with pytest.raises(Exception):  # noqa: B017
+        services.update_article(article=story, user=editor, slug="has.a.dot")
+    assert purged == []
