@@ -13,9 +13,22 @@ from django.db.migrations.loader import MigrationLoader
 
 from tests.browser import browser, page  # noqa: F401  (fixtures)
 from tests.factories import ArticleFactory, UserFactory
+from tests.servers import collected_static  # noqa: F401  (fixture)
 
 # The checkout: scripts, node_modules and the deploy files are found from here.
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgres` need the real servers: skip them, saying why,
+    in a run on SQLite (`make test` deselects them there and runs them in
+    its second run, on PostgreSQL + Redis)."""
+    if connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL + Redis (DATABASE_URL, REDIS_URL)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
 
 
 @pytest.fixture(autouse=True)
