@@ -1,6 +1,5 @@
 import io
 from importlib import import_module
-from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -13,10 +12,7 @@ from django.db.migrations.loader import MigrationLoader
 
 from tests.browser import browser, page  # noqa: F401  (fixtures)
 from tests.factories import ArticleFactory, UserFactory
-from tests.servers import collected_static  # noqa: F401  (fixture)
-
-# The checkout: scripts, node_modules and the deploy files are found from here.
-ROOT = Path(__file__).resolve().parent.parent
+from tests.servers import ROOT, collected_static  # noqa: F401  (ROOT shared)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -25,7 +25,8 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from tests.conftest import ROOT
+# The checkout: gunicorn.conf.py, deploy/ and scripts/ are found from here.
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def free_port():
