@@ -22,12 +22,15 @@ import functools
 import logging
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db import DatabaseError
 from django.db.models import Subquery
 from django.utils import timezone
 
 from core import pagecache
+from core.deploy import deploy_id
 
 from .models import Article, Edition
 
@@ -201,3 +204,30 @@ def reader_page(view=None, *, query=(), max_age=60):
         )
 
     return serve
+
+
+class EditionPaginator(Paginator):
+    """Django's paginator, counting the stories once per edition of the site:
+    the count is kept in the shared cache beside the pages, so rendering a
+    page afresh costs the listing query alone, not a count over the archive.
+    `scope` names the listing ("front", "source:aap")."""
+
+    def __init__(self, *args, scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scope = scope
+
+    @functools.cached_property
+    def count(self):
+        key = f"count:{deploy_id()}:{current().token}:{self.scope}"
+        try:
+            counted = cache.get(key)
+        except Exception:
+            logger.warning("Cache unavailable; counting", exc_info=True)
+            counted = None
+        if counted is None:
+            counted = super().count
+            try:
+                cache.set(key, counted, settings.PAGE_CACHE_SECONDS or 1)
+            except Exception:
+                logger.warning("Cache unavailable; count not kept", exc_info=True)
+        return counted

@@ -171,6 +171,11 @@ class Article(models.Model):
             models.Index(
                 fields=["status", "-published_at"], name="article_listing_idx"
             ),
+            # A source's page and feeds: its stories, newest first.
+            models.Index(
+                fields=["source", "status", "-published_at"],
+                name="article_source_listing_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

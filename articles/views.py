@@ -12,7 +12,7 @@ from django.views.generic import DetailView, ListView
 
 from core import pagecache
 
-from .edition import reader_page
+from .edition import EditionPaginator, reader_page
 from .models import Article, Source
 
 # Lists change whenever a story is published; a minute keeps them fresh, and
@@ -22,9 +22,14 @@ MAX_AGE = 60
 
 class PublishedArticlesMixin:
     paginate_by = 20
+    # Which listing this is, for the count kept per edition.
+    scope = "front"
 
     def get_queryset(self):
         return Article.objects.published().with_source()
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return EditionPaginator(queryset, per_page, scope=self.scope, **kwargs)
 
 
 @method_decorator(reader_page(query=["page"], max_age=MAX_AGE), name="dispatch")
@@ -42,6 +47,7 @@ class SourceArticleListView(PublishedArticlesMixin, ListView):
 
     def get_queryset(self):
         self.source = get_object_or_404(Source, slug=self.kwargs["slug"])
+        self.scope = f"source:{self.source.pk}"
         return super().get_queryset().filter(source=self.source)
 
     def get_context_data(self, **kwargs):

@@ -270,3 +270,15 @@ def test_a_failed_transaction_purges_nothing(story, editor, monkeypatch):
     with pytest.raises(Exception):  # noqa: B017
         services.update_article(article=story, user=editor, slug="has.a.dot")
     assert purged == []
+
+
+def test_stories_are_counted_once_per_edition(client, story):
+    ArticleFactory.create_batch(25, published=True)
+    client.get("/")
+    with CaptureQueriesContext(connection) as page_two:
+        assert client.get("/?page=2").status_code == 200
+    assert not [q for q in page_two if "COUNT(" in q["sql"].upper()]
+    services.update_article(article=story, user=None, headline="A new edition")
+    with CaptureQueriesContext(connection) as after_a_change:
+        client.get("/?page=2")
+    assert [q for q in after_a_change if "COUNT(" in q["sql"].upper()]
