@@ -73,9 +73,8 @@ def create_article(*, user, **fields):
     if not policy.can_create(user):
         raise PermissionDenied("You may not write stories.")
     story = Article(created_by=user)
+    _check_publishing(user, story, fields)
     _apply(story, fields)
-    if story.status != Article.Status.DRAFT and not policy.can_publish(user):
-        raise PermissionDenied("Only editors can publish or schedule stories.")
     _save(story, user=user, reason="Created")
     _shown(story, before=HIDDEN)
     return story
@@ -93,17 +92,9 @@ def update_article(*, article, user, opened_version=None, reason="Edited", **fie
     if not policy.can_edit(user, story):
         raise PermissionDenied("You may not change this story.")
     before = _visibility(story)
-    old_slug, old_source, old_status, old_time = (
-        story.slug,
-        story.source.slug,
-        story.status,
-        story.published_at,
-    )
+    old_slug, old_source, old_time = story.slug, story.source.slug, story.published_at
+    _check_publishing(user, story, fields)
     _apply(story, fields)
-    if (story.status, story.published_at) != (old_status, old_time) and (
-        not policy.can_publish(user)
-    ):
-        raise PermissionDenied("Only editors can publish or schedule stories.")
     _save(story, user=user, reason=_reason(before, story, reason))
     _keep_old_address(story, old_slug=old_slug, old_published_at=old_time)
     _shown(story, before=before, tags=_pages_showing(story, moved_from=old_source))
@@ -208,12 +199,12 @@ def import_articles(*, user, stories, batch_size=1000):
         times = {name: fields.pop(name) for name in ARCHIVE_TIMES if name in fields}
         _refuse_unknown(fields, STORY_FIELDS)
         story = Article(created_by=user, updated_by=user)
+        _check_publishing(user, story, fields)
         _apply(story, fields)
-        if story.status != Article.Status.DRAFT and not policy.can_publish(user):
-            raise PermissionDenied("Only editors can publish or schedule stories.")
         # Field by field (the slug's pattern among them); the database's
         # constraints check the rest as the rows go in.
         _validate(story, validate_unique=False, validate_constraints=False)
+        _store_new_image(story)
         if story.image.name not in thumbnails:
             thumbnails[story.image.name] = images.ensure_card_thumbnail(story.image)
         story.thumbnail = thumbnails[story.image.name]
@@ -285,6 +276,16 @@ def _refuse_unknown(fields, allowed):
         raise TypeError(f"Not fields editors write: {', '.join(sorted(unknown))}")
 
 
+def _check_publishing(user, story, fields):
+    """Only editors may set or change a story's status and time."""
+    changes = any(
+        name in fields and fields[name] != getattr(story, name)
+        for name in ("status", "published_at")
+    )
+    if changes and not policy.can_publish(user):
+        raise PermissionDenied("Only editors can publish or schedule stories.")
+
+
 def _lock(article):
     return Article.objects.select_for_update().get(pk=article.pk)
 
@@ -316,28 +317,34 @@ def _set_image(story, image):
             story.image.name = image
             story.image_width, story.image_height = images.dimensions(story.image)
         return
-    # A new file: store it now, so that its card thumbnail can be named
-    # after it.
+    # A new file: checked now, stored by _save() once the story is valid.
     upload = image.file if isinstance(image, FieldFile) else image
     if not isinstance(upload, File):
-        upload = File(upload)
+        upload = File(upload, name=getattr(image, "name", None) or "image")
     try:
         images.validate_image_file(upload)
     except ValidationError as refused:
         raise ValidationError({"image": refused.error_list}) from refused
-    name = getattr(image, "name", None) or "image"
-    story.image.save(name.rsplit("/", 1)[-1], upload, save=False)
-    story.image_width, story.image_height = images.dimensions(story.image)
+    story.image = upload  # measured by Django on assignment
 
 
 def _save(story, *, user, reason):
     _validate(story)
+    _store_new_image(story)
     story.updated_by = user
     # Read by django-simple-history for the historical record.
     story._history_user = user
     story._change_reason = reason
     story.thumbnail = images.ensure_card_thumbnail(story.image)
     story.save()
+
+
+def _store_new_image(story):
+    """Store a new upload now (the model would, a moment later, on save) so
+    that its card thumbnail can be named after it."""
+    if story.image and not story.image._committed:
+        upload = story.image.file
+        story.image.save(upload.name.rsplit("/", 1)[-1], upload, save=False)
 
 
 def _validate(story, **checks):

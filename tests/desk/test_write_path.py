@@ -268,3 +268,23 @@ def test_scheduling_does_not_raise_the_edition_until_the_story_is_live(editor):
     assert edition_number() == start
     services.publish_article(article=story, user=editor)
     assert edition_number() == start + 1
+
+
+def test_a_refused_story_leaves_no_file_behind(settings, reporter):
+    from tests.articles.test_thumbnails import picture
+
+    with pytest.raises(ValidationError):
+        ArticleFactory(image=picture(), image_alt="")  # alt text is required
+    with pytest.raises(PermissionDenied):
+        services.create_article(
+            user=reporter,
+            headline="Scoop",
+            slug="scoop",
+            standfirst="x",
+            source=SourceFactory(),
+            status=Article.Status.PUBLISHED,
+            image=picture(),
+            image_alt="A photo",
+        )
+    stored = [p for p in settings.MEDIA_ROOT.rglob("*") if p.is_file()]
+    assert stored == []
