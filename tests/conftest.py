@@ -6,9 +6,11 @@ from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
+from PIL import Image
 
 from tests.browser import browser, page  # noqa: F401  (fixtures)
 from tests.factories import ArticleFactory, UserFactory
@@ -110,6 +112,13 @@ SHARED_CACHING = {
     "stale-while-revalidate": 60,
     "stale-if-error": 86400,
 }
+
+
+def picture(size=(1600, 1200), mode="RGB", colour="navy", fmt="JPEG"):
+    """An image file as an editor would upload it."""
+    buffer = io.BytesIO()
+    Image.new(mode, size, colour).save(buffer, format=fmt)
+    return ContentFile(buffer.getvalue(), name=f"photo.{fmt.lower()}")
 
 
 def parse_html(response):

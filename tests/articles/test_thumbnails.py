@@ -1,23 +1,15 @@
 """Story cards use a small copy of the hero image, made when a story is saved."""
 
-import io
-
 import pytest
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image
 
 from articles.images import CARD_SIZE
 from desk import services
+from tests.conftest import picture
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def picture(size=(1600, 1200), mode="RGB", colour="navy", fmt="JPEG"):
-    buffer = io.BytesIO()
-    Image.new(mode, size, colour).save(buffer, format=fmt)
-    return ContentFile(buffer.getvalue(), name=f"photo.{fmt.lower()}")
 
 
 def open_stored(name):

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from articles.models import Article, Edition, SlugRedirect, Source
 from desk import services
+from tests.conftest import picture
 from tests.desk.admin_forms import change_url, form_data
 from tests.factories import ArticleFactory, SourceFactory
 
@@ -271,8 +272,6 @@ def test_scheduling_does_not_raise_the_edition_until_the_story_is_live(editor):
 
 
 def test_a_refused_story_leaves_no_file_behind(settings, reporter):
-    from tests.articles.test_thumbnails import picture
-
     with pytest.raises(ValidationError):
         ArticleFactory(image=picture(), image_alt="")  # alt text is required
     with pytest.raises(PermissionDenied):
