@@ -25,8 +25,6 @@ workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() *
 timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)
 # On SIGTERM or SIGHUP (a deploy), workers finish what they are doing first.
 graceful_timeout = 30
-# nginx keeps connections to gunicorn open between requests.
-keepalive = 5
 
 # Recycle each worker after this many requests, staggered by the jitter so
 # that they do not all restart at once: bounds any slow memory growth.
