@@ -43,6 +43,7 @@ LAST_KNOWN_KEY = "edition:last-known"
 # A safety net: should a writer fail to store its new snapshot (the cache
 # unreachable from that one server), readers load it within this time.
 TIMEOUT = 5 * 60
+NOT_READ = object()
 # Scheduled times a snapshot carries. Past the last of them (only with more
 # than this many stories scheduled) the next request loads a new snapshot.
 UPCOMING_LIMIT = 500
@@ -136,10 +137,11 @@ def load(now=None):
     )
 
 
-def current(now=None):
-    """The `State` readers see now: from the shared cache, or loaded."""
+def current(now=None, *, cached=NOT_READ):
+    """The `State` readers see now: from the shared cache (or `cached`, the
+    value already read from it under CACHE_KEY), or loaded."""
     now = now or timezone.now()
-    cached = _cache_get(CACHE_KEY)
+    cached = _cache_get(CACHE_KEY) if cached is NOT_READ else _snapshot(cached)
     if cached is not None and (state := cached.at(now)) is not None:
         return state
     try:
@@ -176,32 +178,50 @@ def _store(snapshot, *, replace):
 
 def _cache_get(key):
     try:
-        value = cache.get(key)
-        return None if value is None else Snapshot.from_cache(value)
+        return _snapshot(cache.get(key))
     except Exception:
         logger.warning("Cache unavailable; loading the edition", exc_info=True)
         return None
 
 
-def reader_page(view=None, *, query=(), max_age=60):
-    """Serve a reader page's view through the shared page cache, keyed on
-    what readers can see now (core/pagecache.py). `query` names the query
-    parameters the page reads; `max_age` is the browser's lifetime.
+def _snapshot(value):
+    try:
+        return None if value is None else Snapshot.from_cache(value)
+    except (TypeError, ValueError):  # another release's shape: load afresh
+        return None
 
-        @method_decorator(reader_page(query=["page"]), name="dispatch")
+
+class _Edition:
+    """What core/pagecache.py asks for beside each page: the key to read
+    with it, and the state that value gives."""
+
+    cache_key = CACHE_KEY
+
+    @staticmethod
+    def state(value):
+        return current(cached=value)
+
+
+EDITION = _Edition()
+
+
+def reader_page(view=None, *, max_age=60):
+    """Serve a reader page's view through the shared page cache, keyed on
+    what readers can see now (core/pagecache.py); `max_age` is the
+    browser's lifetime for the page.
+
+        @method_decorator(reader_page, name="dispatch")
         class FrontPage(ListView): ...
     """
     if view is None:
-        return functools.partial(reader_page, query=query, max_age=max_age)
+        return functools.partial(reader_page, max_age=max_age)
 
     @functools.wraps(view)
     def serve(request, *args, **kwargs):
         render = functools.partial(view, request, *args, **kwargs)
         if request.method not in ("GET", "HEAD"):
             return render()
-        return pagecache.serve(
-            request, render, state=current(), query=query, max_age=max_age
-        )
+        return pagecache.serve(request, render, edition=EDITION, max_age=max_age)
 
     return serve
 

@@ -32,7 +32,7 @@ class PublishedArticlesMixin:
         return EditionPaginator(queryset, per_page, scope=self.scope, **kwargs)
 
 
-@method_decorator(reader_page(query=["page"], max_age=MAX_AGE), name="dispatch")
+@method_decorator(reader_page(max_age=MAX_AGE), name="dispatch")
 class ArticleListView(PublishedArticlesMixin, ListView):
     template_name = "articles/article_list.html"
 
@@ -41,7 +41,7 @@ class ArticleListView(PublishedArticlesMixin, ListView):
         return pagecache.tag(response, "front")
 
 
-@method_decorator(reader_page(query=["page"], max_age=MAX_AGE), name="dispatch")
+@method_decorator(reader_page(max_age=MAX_AGE), name="dispatch")
 class SourceArticleListView(PublishedArticlesMixin, ListView):
     template_name = "articles/source_detail.html"
 

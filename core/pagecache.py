@@ -1,11 +1,13 @@
 """Reader pages rendered once, then served from the shared cache.
 
-`serve()` wraps a page's view. The page's cache key is the deploy id, a
-token for what readers can currently see (from articles/edition.py) and the
-page's address with the one query parameter it reads. A cached copy is never
-stale: any change makes a new token, and so a new key. Answering from the
-cache takes two cache reads and no SQL at all, so a page rendered a moment
-ago is still served while the database is down.
+`serve()` wraps a page's view. A page is kept under the deploy id and its
+address (with the page number, the one query parameter pages read), with the token of
+what readers could see when it was rendered (from articles/edition.py). It
+is served only while that token is still the current one: any change makes a
+new token, so a cached copy is never stale. Answering from the cache takes
+one round trip to the cache (the page and the current edition together) and
+no SQL at all, so a page rendered a moment ago is still served while the
+database is down.
 
 The same entry carries the page's validators, so conditional requests get
 `304 Not Modified` without rendering, and the headers a CDN needs: a
@@ -48,6 +50,9 @@ KEPT_HEADERS = [
 ]
 # On every reader page, so that an operator can purge the whole site.
 SITE_TAG = "site"
+# The query parameters reader pages read: the page number of a listing, and
+# of a sitemap. Any other (utm_source, a cache-buster) shares the same copy.
+QUERY = ("page", "p")
 
 
 def etag(*parts):
@@ -64,39 +69,59 @@ def tag(response, *tags):
     return response
 
 
-def serve(request, render, *, state, query=(), max_age=60):
+def serve(request, render, *, edition, max_age=60):
     """The response for a reader page: from the cache when this version of
     it was rendered before, on any app server; otherwise `render()`'s, kept
-    for the next request.
+    for the next request. `max_age` is the browser's lifetime for it.
 
-    `state` is what readers see now (articles.edition.State): its token is
-    part of the key, its time of last change the default Last-Modified, and
-    its next scheduled change caps every lifetime. `query` names the query
-    parameters the page reads; others (utm_source...) share its copy.
+    `edition` says what readers see now: its `cache_key` is read from the
+    cache together with the page (one round trip), and its `state(value)`,
+    given what was read there, returns the State (articles/edition.py). The
+    state's token must match the one the page was rendered under; its time
+    of last change is the default Last-Modified, and its next scheduled
+    change caps every lifetime.
     """
-    key = _key(request, state.token, query)
-    entry = _get(key)
-    if entry is not None and _expired(entry):
-        entry = None
+    key, state, entry = _lookup(request, edition)
+    if entry is not None:
+        return _answer(request, _response(entry), state, entry[1])
+    response = render()
+    if hasattr(response, "render"):
+        response.render()
+    if response.status_code not in KEPT_STATUSES or response.streaming:
+        return response
+    if "ETag" not in response and response.status_code == 200:
+        # A listing (front page, feed, sitemap): its validators are the
+        # edition's, whatever the view set.
+        response["ETag"] = etag("page", state.token, key)
+        if state.last_modified:
+            response["Last-Modified"] = http_date(state.last_modified.timestamp())
+    if "Surrogate-Key" not in response:
+        tag(response)
+    _set(key, _entry(state.token, max_age, response))
+    return _answer(request, response, state, max_age)
+
+
+def from_cache(request, *, edition):
+    """The cached copy of the page at this address, answered as serve()
+    would answer it, or None. For middleware that answers before the URL is
+    even resolved (articles/middleware.py)."""
+    _, state, entry = _lookup(request, edition)
     if entry is None:
-        response = render()
-        if hasattr(response, "render"):
-            response.render()
-        if response.status_code not in KEPT_STATUSES or response.streaming:
-            return response
-        if "ETag" not in response and response.status_code == 200:
-            # A listing (front page, feed, sitemap): its validators are the
-            # edition's, whatever the view set.
-            response["ETag"] = etag("page", state.token, key)
-            if state.last_modified:
-                moment = state.last_modified.timestamp()
-                response["Last-Modified"] = http_date(moment)
-        if "Surrogate-Key" not in response:
-            tag(response)
-        entry = _entry(response)
-        _set(key, entry)
-    else:
-        response = _response(entry)
+        return None
+    return _answer(request, _response(entry), state, entry[1])
+
+
+def _lookup(request, edition):
+    key = _key(request)
+    found = _get_many([edition.cache_key, key])
+    state = edition.state(found.get(edition.cache_key))
+    entry = found.get(key)
+    if entry is not None and (entry[0] != state.token or _expired(entry)):
+        entry = None
+    return key, state, entry
+
+
+def _answer(request, response, state, max_age):
     conditional = get_conditional_response(
         request,
         etag=response.get("ETag"),
@@ -113,32 +138,32 @@ def serve(request, render, *, state, query=(), max_age=60):
     return response
 
 
-def _key(request, token, query):
+def _key(request):
     address = (
         request.path
         + "?"
-        + "&".join(f"{name}={request.GET.get(name, '')}" for name in query)
+        + "&".join(f"{name}={request.GET.get(name, '')}" for name in QUERY)
     )
     digest = hashlib.sha256(address.encode()).hexdigest()[:40]
-    return f"page:{deploy_id()}:{token}:{digest}"
+    return f"page:{deploy_id()}:{digest}"
 
 
-def _entry(response):
+def _entry(token, max_age, response):
     headers = {
         name: response[name]
         for name in [*KEPT_HEADERS, "Surrogate-Key", "Cache-Tag"]
         if name in response
     }
-    return (response.status_code, headers, response.content)
+    return (token, max_age, response.status_code, headers, response.content)
 
 
 def _response(entry):
-    status, headers, content = entry
+    _, _, status, headers, content = entry
     return HttpResponse(content, status=status, headers=headers)
 
 
 def _expired(entry):
-    _, headers, _ = entry
+    headers = entry[3]
     expires = parse_http_date_safe(headers.get("Expires", ""))
     return expires is not None and expires <= timezone.now().timestamp()
 
@@ -164,12 +189,12 @@ def _cache_headers(response, state, max_age):
     )
 
 
-def _get(key):
+def _get_many(keys):
     try:
-        return cache.get(key)
+        return cache.get_many(keys)
     except Exception:  # Any backend's connection error: render instead.
         logger.warning("Cache unavailable; rendering afresh", exc_info=True)
-        return None
+        return {}
 
 
 def _set(key, entry):

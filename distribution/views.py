@@ -16,7 +16,7 @@ from core.links import absolute
 from .sitemaps import SITEMAPS, NewsSitemap
 
 # Sitemaps are read by crawlers every few minutes at most.
-sitemap_page = reader_page(query=["p"], max_age=300)
+sitemap_page = reader_page(max_age=300)
 
 
 @require_safe
