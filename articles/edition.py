@@ -158,6 +158,12 @@ def current(now=None, *, cached=NOT_READ):
     return snapshot.at(now)
 
 
+def state_for(request):
+    """The State `request` is being answered under: the one the page cache
+    worked out for it, or the current one."""
+    return getattr(request, "page_cache_state", None) or current()
+
+
 def refresh():
     """Store a new snapshot for every app server. Called by desk/services.py
     once a change has been committed."""
@@ -230,15 +236,17 @@ class EditionPaginator(Paginator):
     """Django's paginator, counting the stories once per edition of the site:
     the count is kept in the shared cache beside the pages, so rendering a
     page afresh costs the listing query alone, not a count over the archive.
-    `scope` names the listing ("front", "source:aap")."""
+    `scope` names the listing ("front", "source:aap"), `state` the edition
+    it is counted in (`state_for(request)`)."""
 
-    def __init__(self, *args, scope, **kwargs):
+    def __init__(self, *args, scope, state, **kwargs):
         super().__init__(*args, **kwargs)
         self.scope = scope
+        self.state = state
 
     @functools.cached_property
     def count(self):
-        key = f"count:{deploy_id()}:{current().token}:{self.scope}"
+        key = f"count:{deploy_id()}:{self.state.token}:{self.scope}"
         try:
             counted = cache.get(key)
         except Exception:

@@ -12,7 +12,7 @@ from django.views.generic import DetailView, ListView
 
 from core import pagecache
 
-from .edition import EditionPaginator, reader_page
+from .edition import EditionPaginator, reader_page, state_for
 from .models import Article, Source
 
 # Lists change whenever a story is published; a minute keeps them fresh, and
@@ -29,7 +29,10 @@ class PublishedArticlesMixin:
         return Article.objects.published().with_source()
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        return EditionPaginator(queryset, per_page, scope=self.scope, **kwargs)
+        state = state_for(self.request)
+        return EditionPaginator(
+            queryset, per_page, scope=self.scope, state=state, **kwargs
+        )
 
 
 @method_decorator(reader_page(max_age=MAX_AGE), name="dispatch")

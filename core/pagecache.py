@@ -81,7 +81,8 @@ def serve(request, render, *, edition, max_age=60):
     of last change is the default Last-Modified, and its next scheduled
     change caps every lifetime.
     """
-    key, state, entry = _lookup(request, edition)
+    missed = getattr(request, "page_cache_miss", None)
+    key, state, entry = missed or _lookup(request, edition)
     if entry is not None:
         return _answer(request, _response(entry), state, entry[1])
     response = render()
@@ -118,6 +119,12 @@ def _lookup(request, edition):
     entry = found.get(key)
     if entry is not None and (entry[0] != state.token or _expired(entry)):
         entry = None
+    # Worked out once per request: the view that renders a page missed here
+    # (and anything it asks of the edition) reads it back, rather than
+    # asking the cache, or with nothing cached the database, again.
+    request.page_cache_state = state
+    if entry is None:
+        request.page_cache_miss = (key, state, None)
     return key, state, entry
 
 
