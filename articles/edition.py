@@ -10,10 +10,10 @@ no write, no job and no query.
 
 Rendered pages are cached under the token and their ETags and Last-Modified
 come from it: none of it grows with the number of stories. The snapshot
-lives in the shared cache (one read per request); it is loaded from the
-database when missing (two indexed queries), written afresh by the services
-after every change, and kept (as a last known copy) for when the database
-cannot be reached.
+lives in the shared cache (read with each page); it is loaded from the
+database when missing (one row, where the services keep the schedule),
+written afresh by the services after every change, and kept (as a last
+known copy) for when the database cannot be reached.
 """
 
 import bisect
@@ -26,7 +26,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import DatabaseError
-from django.db.models import Subquery
 from django.utils import timezone
 
 from core import pagecache
@@ -103,38 +102,56 @@ class Snapshot:
         return cls(number, changed_at, live_since, tuple(upcoming), complete)
 
 
-def load(now=None):
-    """A snapshot from the database: two queries, both on indexes."""
-    now = now or timezone.now()
-    latest_live = (
+def schedule(now):
+    """What the clock will change, from the stories themselves: the latest
+    publication time at or before `now`, the scheduled times after it
+    (earliest first), and whether that list is complete. Two queries, both
+    on indexes; desk/services.py stores the answer on the Edition row."""
+    live_since = (
         Article.objects.published(at=now)
         .order_by("-published_at")
-        .values("published_at")[:1]
-    )
-    row = (
-        Edition.objects.filter(pk=1)
-        .annotate(live_since=Subquery(latest_live))
-        .values_list("number", "changed_at", "live_since")
+        .values_list("published_at", flat=True)
         .first()
     )
-    if row is None:
-        # Only after a test suite's flush: no change has been recorded yet.
-        number, changed_at = 0, None
-        live_since = latest_live.values_list("published_at", flat=True).first()
-    else:
-        number, changed_at, live_since = row
     upcoming = list(
         Article.objects.scheduled(at=now)
         .order_by("published_at")
         .values_list("published_at", flat=True)[: UPCOMING_LIMIT + 1]
     )
-    return Snapshot(
+    return live_since, tuple(upcoming[:UPCOMING_LIMIT]), len(upcoming) <= UPCOMING_LIMIT
+
+
+def load(now=None):
+    """A snapshot from the database: the Edition row, one query. Its schedule
+    is worked out from the stories (two more) only when the row has none
+    yet, or when `now` is past the end of a list that was cut short."""
+    now = now or timezone.now()
+    row = (
+        Edition.objects.filter(pk=1)
+        .values_list(
+            "number", "changed_at", "live_since", "upcoming", "schedule_complete"
+        )
+        .first()
+    )
+    # No row only after a test suite's flush: no change recorded yet.
+    number, changed_at, live_since, upcoming, complete = row or (
+        0,
+        None,
+        None,
+        [],
+        None,
+    )
+    snapshot = Snapshot(
         number=number,
         changed_at=changed_at,
         live_since=live_since,
-        upcoming=tuple(upcoming[:UPCOMING_LIMIT]),
-        complete=len(upcoming) <= UPCOMING_LIMIT,
+        upcoming=tuple(datetime.datetime.fromisoformat(t) for t in upcoming),
+        complete=bool(complete),
     )
+    if complete is None or snapshot.at(now) is None:
+        live_since, upcoming, complete = schedule(now)
+        snapshot = Snapshot(number, changed_at, live_since, upcoming, complete)
+    return snapshot
 
 
 def current(now=None, *, cached=NOT_READ):

@@ -203,16 +203,22 @@ class Article(models.Model):
     def get_absolute_url(self):
         """The story's dated address. A draft with no time yet gets the one it
         would have if it went out now (its staff preview shows that)."""
-        day = timezone.localtime(self.published_at or timezone.now())
-        return reverse(
-            "articles:detail",
-            kwargs={
-                "year": day.year,
-                "month": day.month,
-                "day": day.day,
-                "slug": self.slug,
-            },
-        )
+        day = timezone.localtime(self.published_at or timezone.now()).date()
+        # A story page asks for its own address a dozen times (canonical,
+        # share links, metadata); reverse() once per slug and day.
+        remembered = self.__dict__.get("_address")
+        if remembered is None or remembered[0] != (self.slug, day):
+            url = reverse(
+                "articles:detail",
+                kwargs={
+                    "year": day.year,
+                    "month": day.month,
+                    "day": day.day,
+                    "slug": self.slug,
+                },
+            )
+            self._address = remembered = ((self.slug, day), url)
+        return remembered[1]
 
     def clean(self):
         if self.image and not self.image_alt.strip():
@@ -310,6 +316,14 @@ class Edition(models.Model):
 
     number = models.PositiveBigIntegerField(default=1)
     changed_at = models.DateTimeField(default=timezone.now)
+    # What the clock alone will change, worked out by the services with each
+    # change, so that reading the edition is reading this row: the latest
+    # publication time already passed, and the times of stories scheduled
+    # (as ISO strings, earliest first; all of them unless the list was cut
+    # short). None until the first change after this was added.
+    live_since = models.DateTimeField(null=True, blank=True)
+    upcoming = models.JSONField(default=list, blank=True)
+    schedule_complete = models.BooleanField(null=True, blank=True)
 
     def __str__(self):
         return f"Edition {self.number}"

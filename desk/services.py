@@ -16,7 +16,6 @@ the change (articles/edition.py, core/cdn.py).
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.db.models import F
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
@@ -392,15 +391,34 @@ def _shown(story, *, before, after=None, tags=None):
     if LIVE in (before, after):
         _new_edition(tags=tags or _pages_showing(story))
     elif SCHEDULED in (before, after):
-        # Nothing readers see yet, but the edition's schedule changed.
-        transaction.on_commit(edition.refresh, robust=True)
+        _new_schedule()
 
 
 def _new_edition(*, tags):
-    """Raise the edition number in this transaction; after it commits, store
-    the new edition for every app server and purge what the CDN holds."""
-    now = timezone.now()
-    if not Edition.objects.filter(pk=1).update(number=F("number") + 1, changed_at=now):
-        Edition.objects.create(pk=1, number=1, changed_at=now)
-    transaction.on_commit(edition.refresh, robust=True)
+    """A change readers can see: raise the edition number in this
+    transaction; after it commits, store the new edition for every app
+    server and purge what the CDN holds."""
+    _record_edition(visible=True)
     transaction.on_commit(lambda: cdn.purge(tags), robust=True)
+
+
+def _new_schedule():
+    """Nothing readers see has changed yet, but what the clock will bring
+    has: a story was scheduled, rescheduled or unscheduled."""
+    _record_edition(visible=False)
+
+
+def _record_edition(*, visible):
+    now = timezone.now()
+    # Locked first: the schedule below then sees every change committed by
+    # a writer that held the lock before this one.
+    row, _ = Edition.objects.select_for_update().get_or_create(
+        pk=1, defaults={"number": 0}
+    )
+    if visible:
+        row.number += 1
+        row.changed_at = now
+    row.live_since, upcoming, row.schedule_complete = edition.schedule(now)
+    row.upcoming = [moment.isoformat() for moment in upcoming]
+    row.save()
+    transaction.on_commit(edition.refresh, robust=True)

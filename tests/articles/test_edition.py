@@ -1,0 +1,106 @@
+"""The edition: a token for what readers can see, that changes with every
+change recorded by the services and at every scheduled story's time."""
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.db import DatabaseError
+from django.utils import timezone
+
+from articles import edition
+from articles.models import Article, Edition
+from desk import services
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+MINUTE = datetime.timedelta(minutes=1)
+
+
+def moments(n, start=None):
+    start = start or timezone.now()
+    return [start + (i + 1) * 10 * MINUTE for i in range(n)]
+
+
+def test_the_token_moves_at_each_scheduled_time_and_not_between():
+    now = timezone.now()
+    first, second = moments(2, now)
+    snapshot = edition.Snapshot(7, now, now - MINUTE, (first, second), True)
+    before = snapshot.at(now)
+    assert before.next_change == first
+    assert snapshot.at(first - MINUTE).token == before.token
+    at_first = snapshot.at(first)
+    assert at_first.token != before.token and at_first.last_modified == first
+    assert at_first.next_change == second
+    after = snapshot.at(second + MINUTE)
+    assert after.token not in {before.token, at_first.token}
+    assert after.next_change is None
+
+
+def test_a_snapshot_cut_short_knows_when_it_runs_out():
+    now = timezone.now()
+    upcoming = tuple(moments(3, now))
+    snapshot = edition.Snapshot(1, now, None, upcoming, complete=False)
+    assert snapshot.at(upcoming[1]) is not None
+    assert snapshot.at(upcoming[2]) is None  # past the last time it knows
+
+
+def test_reading_the_edition_is_one_query_once_the_services_have_written_it(
+    django_assert_num_queries,
+):
+    ArticleFactory(scheduled=True)
+    ArticleFactory(published=True)
+    with django_assert_num_queries(1):
+        snapshot = edition.load()
+    assert len(snapshot.upcoming) == 1 and snapshot.live_since is not None
+
+
+def test_a_row_without_a_schedule_yet_is_completed_from_the_stories():
+    story = ArticleFactory(scheduled=True)
+    Edition.objects.filter(pk=1).update(schedule_complete=None, upcoming=[])
+    assert edition.load().upcoming == (story.published_at,)
+
+
+def test_past_the_end_of_a_list_cut_short_the_stories_are_asked(monkeypatch):
+    monkeypatch.setattr(edition, "UPCOMING_LIMIT", 2)
+    times = moments(3)
+    for at in times:
+        ArticleFactory(status=Article.Status.PUBLISHED, published_at=at)
+    row = Edition.objects.get(pk=1)
+    assert (len(row.upcoming), row.schedule_complete) == (2, False)
+    later = edition.load(times[1] + MINUTE)
+    assert later.upcoming == (times[2],) and later.complete
+
+
+def test_a_change_stores_the_new_edition_for_every_server():
+    story = ArticleFactory(published=True)
+    before = edition.current().token
+    cache.clear()
+    services.update_article(article=story, user=None, headline="Changed")
+    assert cache.get(edition.CACHE_KEY) is not None  # stored after commit
+    assert edition.current().token != before
+
+
+def test_with_the_database_gone_the_last_known_edition_is_used(monkeypatch):
+    ArticleFactory(published=True)
+    known = edition.current().token
+    cache.delete(edition.CACHE_KEY)  # expired, say
+
+    def refuse(now=None):
+        raise DatabaseError("connection refused")
+
+    monkeypatch.setattr(edition, "load", refuse)
+    assert edition.current().token == known
+    cache.clear()
+    with pytest.raises(DatabaseError):
+        edition.current()
+
+
+def test_a_scheduled_story_going_live_changes_nothing_in_the_database():
+    story = ArticleFactory(scheduled=True)
+    row = Edition.objects.get(pk=1)
+    later = story.published_at + MINUTE
+    assert edition.current(later).token != edition.current().token
+    assert Edition.objects.get(pk=1).number == row.number
+    assert Article.objects.published(at=later).get() == story
