@@ -16,8 +16,8 @@ each is also given as a ratio of the static file measured in the same run,
 and the targets are judged on ratios. docs/benchmarks.md explains the
 table, what cold means, and where the time goes.
 
-    python scripts/bench.py            # about ten minutes
-    python scripts/bench.py --quick    # seconds: proves it works
+    python scripts/bench.py            # about 7 minutes on 2 cores
+    python scripts/bench.py --quick    # about 30 seconds: proves it works
 """
 
 import argparse
