@@ -85,13 +85,8 @@ class Site:
         at once (each its own share of the numbers); the wall-clock seconds
         it took and the measured story's address."""
         began = time.perf_counter()
-        shares = [
-            (
-                first + count * job // jobs,
-                count * (job + 1) // jobs - count * job // jobs,
-            )
-            for job in range(jobs)
-        ]
+        bounds = [first + count * job // jobs for job in range(jobs + 1)]
+        shares = [(bounds[job], bounds[job + 1] - bounds[job]) for job in range(jobs)]
         processes = [
             subprocess.Popen(
                 [sys.executable, str(SEED), "seed", "--first", str(start)]
