@@ -36,7 +36,8 @@ def header(*, site, options, cpus, load, date):
         f" {recycle}. Warm rows: the cache above. Cold rows: a second gunicorn"
         " with Django's DummyCache (every request renders from the database)",
         f"Load:     wrk -t{options.threads} -c{options.connections} on 127.0.0.1,"
-        f" {options.rounds} rounds of {options.seconds:g} s a row, the rows"
+        f" {options.rounds} round{'s' * (options.rounds != 1)} of"
+        f" {options.seconds:g} s a row, the rows"
         " taking turns in each round",
     ]
     if not site.shared_cache:
