@@ -1,403 +1,298 @@
 """Performance figures for the reader's pages: `make bench`.
 
-Builds a throwaway site in a temporary folder (SQLite database, media and
-collected static files; the developer's db.sqlite3 is never touched), seeds
-it with the demo story and a few hundred generated published stories, serves
-it with gunicorn on a free loopback port, and loads each page with a fixed
-number of requests from a small pool of threads.
+Builds a throwaway site (scripts/bench_site.py: its own PostgreSQL database
+and Redis keys when they answer, SQLite and local memory otherwise), seeds
+it with 1,000 generated stories through the desk's bulk import, serves it
+with the repository's gunicorn.conf.py and loads each page with wrk on
+127.0.0.1; then adds 99,000 more stories and measures again. Each page is
+measured warm (its rendered copy in the cache) and cold (a second gunicorn
+with no cache at all, so every request renders from the database), beside a
+static file served by the same gunicorn and WhiteNoise. In each round every
+row is loaded once, briefly, so that a burst of someone else's work on this
+shared machine lands on all of them alike.
 
-The machine is shared and noisy, so absolute numbers vary from run to run;
-each page is also given relative to a baseline measured in the same run: a
-static file served by WhiteNoise, the cheapest request the stack answers.
-See "Benchmarks" in README.md for how to read the table.
+The machine is shared and noisy: absolute figures move from run to run, so
+each is also given as a ratio of the static file measured in the same run,
+and the targets are judged on ratios. docs/benchmarks.md explains the
+table, what cold means, and where the time goes.
 
-    python scripts/bench.py            # about a minute
-    python scripts/bench.py --quick    # a handful of requests: proves it works
+    python scripts/bench.py            # about 7 minutes on 2 cores
+    python scripts/bench.py --quick    # about 30 seconds: proves it works
 """
 
 import argparse
-import http.client
-import io
-import itertools
-import json
+import datetime
 import os
+import shutil
 import signal
-import socket
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-STORY = "/2016/12/24/russia-urges-peace-after-battle-for-aleppo/"
-BODY = "\n\n".join(
-    [
-        "Officials said on Tuesday that talks would resume next week after a "
-        "long night of negotiations between the parties, which ended without "
-        "an agreement but with a promise to keep talking.",
-        "## What happens next",
-        "The committee will hear from residents, business owners and experts "
-        "before it reports. *Submissions close at the end of the month.* "
-        "[Read the terms of reference](https://example.com/terms).",
-        "> We want to hear from everyone this affects, the chair said.",
-        "Critics said the process was too slow and that people had waited long "
-        "enough for answers about what went wrong and who was responsible.",
+import bench_nginx
+import bench_report
+from bench_load import Figures, Target, WrongStatus, wrk
+from bench_site import ROOT, serving, settle, throwaway_site
+
+# articles/views.py shows 20 stories a page.
+PER_PAGE = 20
+STATIC = "static file"
+
+
+def pages(*, story_url, deep_page):
+    """(key, name, path) of each page measured."""
+    return [
+        ("story", "story page", story_url),
+        ("front", "front page", "/"),
+        ("deep", f"front page {deep_page}", f"/?page={deep_page}"),
+        ("source", "source page", "/sources/aap/"),
+        ("feed", "RSS feed", "/feeds/rss/"),
     ]
-    * 3
-)
 
 
-# ---------------------------------------------------------------------------
-# Inside the throwaway site: runs as a subprocess with its own environment.
-
-
-def prepare(stories):
-    """Migrate, collect static files, seed; print what the bench needs."""
-    import django
-
-    django.setup()
-    import datetime
-
-    from django.core.management import call_command
-    from django.db import connection, transaction
-    from django.templatetags.static import static
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-    from django.utils import timezone
-
-    from articles.models import Article, Source
-
-    quiet = io.StringIO()
-    call_command("migrate", interactive=False, verbosity=0, stdout=quiet)
-    call_command("collectstatic", interactive=False, verbosity=0, stdout=quiet)
-    call_command("load_demo", stdout=quiet)
-
-    demo = Article.objects.get(slug=STORY.rstrip("/").rsplit("/", 1)[-1])
-    sources = list(Source.objects.all())
-    now = timezone.now()
-    with transaction.atomic():
-        for n in range(stories):
-            article = Article(
-                headline=f"Generated story {n}: talks to resume after a long night",
-                slug=f"generated-story-{n}",
-                standfirst="Officials say negotiations will continue next week.",
-                body=BODY,
-                byline="Bench Reporter",
-                source=sources[n % len(sources)],
-                status=Article.Status.PUBLISHED,
-                published_at=now - datetime.timedelta(hours=n + 1),
+def rows(warm, cold, *, static_url, measured):
+    targets = [Target(STATIC, warm.url(static_url), STATIC, "static", "static")]
+    for key, name, path in measured:
+        for state, server in [("warm", warm), ("cold", cold)]:
+            targets.append(
+                Target(f"{name}, {state}", server.url(path), STATIC, key, state)
             )
-            if n % 2 == 0:
-                # Half the cards carry a thumbnail, all the same stored file.
-                article.image.name = demo.image.name
-                article.image_width = demo.image_width
-                article.image_height = demo.image_height
-                article.image_alt = demo.image_alt
-            article.save()
-
-    queries = {}
-    client = Client()
-    for path in paths(static_url=static("css/site.css")).values():
-        client.get(path)  # warm any per-process state first
-        with CaptureQueriesContext(connection) as captured:
-            client.get(path)
-        queries[path] = len(captured)
-    connection.close()
-    print(json.dumps({"static_url": static("css/site.css"), "queries": queries}))
-
-
-def paths(static_url):
-    return {
-        "baseline: static CSS": static_url,
-        "front page": "/",
-        "front page, page 10": "/?page=10",
-        "story page": STORY,
-        "source page": "/sources/aap/",
-        "RSS feed, 50 stories": "/feeds/rss/",
-        "404 page": "/no/such/page/",
-    }
-
-
-EXPECTED_STATUS = {"404 page": 404}
-
-
-# ---------------------------------------------------------------------------
-# The bench itself.
+    return targets
 
 
 @dataclass
-class Result:
-    label: str
-    path: str
-    seconds: float = 0.0
-    latencies: list = field(default_factory=list)
-    statuses: dict = field(default_factory=dict)
+class Size:
+    """What was measured at one store size."""
 
-    def add(self, other):
-        self.seconds += other.seconds
-        self.latencies += other.latencies
-        for status, count in other.statuses.items():
-            self.statuses[status] = self.statuses.get(status, 0) + count
-
-    @property
-    def rate(self):
-        return len(self.latencies) / self.seconds if self.seconds else 0.0
-
-    def percentile(self, p):
-        ordered = sorted(self.latencies)
-        if not ordered:
-            return float("nan")
-        if len(ordered) == 1:
-            return ordered[0]
-        return statistics.quantiles(ordered, n=100, method="inclusive")[p - 1]
+    stories: int
+    seeded: tuple  # (stories added, seconds)
+    queries: dict  # row label: SQL queries of one request
+    figures: list = field(default_factory=list)  # Figures of each row
+    servers: list = field(default_factory=list)
 
 
-def die_with_parent():
-    """Run in the gunicorn child: if the bench is killed outright (a timeout,
-    kill -9), the server goes too instead of living on unattended."""
+def load(targets, servers, options, *, rounds, seconds):
+    """Every target once a round, each round starting one row further on
+    (so no row always follows the same one); the Figures of each."""
+    figures = {target.label: Figures(target) for target in targets}
+    for round_ in range(rounds):
+        if rounds > 1:
+            print(f"  round {round_ + 1} of {rounds}", flush=True)
+        turn = round_ % len(targets)
+        for target in targets[turn:] + targets[:turn]:
+            figures[target.label].runs.append(
+                wrk(
+                    target,
+                    seconds=seconds,
+                    threads=options.threads,
+                    connections=options.connections,
+                )
+            )
+            settle(servers)
+            for server in servers:
+                server.note_memory()
+    return [figures[target.label] for target in targets]
+
+
+def count_queries(site, measured):
+    """Each row's SQL queries, counted in-process; refuses a page that does
+    not answer 200, before any load is sent."""
+    census = site.run("census", *[path for _, _, path in measured])
+    queries = {}
+    for _, name, path in measured:
+        found = census[path]
+        if (found["status"], found["cold_status"]) != (200, 200):
+            raise WrongStatus(f"{name} ({path}) answered {found}")
+        queries[f"{name}, warm"] = found["warm"]
+        queries[f"{name}, cold"] = found["cold"]
+    return queries
+
+
+def measure(site, options, size, *, static_url, measured, hold_after):
+    print(f"Measuring at {size.stories:,} stories ...", flush=True)
+    with (
+        serving(
+            site,
+            workers=options.workers,
+            max_requests=options.max_requests,
+            ready_path=static_url,
+        ) as servers,
+        bench_nginx.serve(
+            app_port=servers[0].port,
+            static_root=site.env["STATIC_ROOT"],
+            media_root=site.env["MEDIA_ROOT"],
+            tmp=site.tmp,
+            pages={"static": static_url}
+            | {f"{name}, warm": path for _, name, path in measured},
+        ) as nginx_rows,
+    ):
+        targets = rows(*servers, static_url=static_url, measured=measured)
+        targets += nginx_rows
+        # Not counted: primes the cache, every worker and the connections.
+        load(targets, servers, options, rounds=1, seconds=options.warmup)
+        size.figures = load(
+            targets, servers, options, rounds=options.rounds, seconds=options.seconds
+        )
+        size.servers = servers
+        print(bench_report.table(size), flush=True)
+        if hold_after:
+            hold(targets, servers)
+
+
+def hold(targets, servers):
+    """Keep the servers running, for a profiler, until Ctrl-C."""
+    for server in servers:
+        print(f"{server.name}: gunicorn master {server.process.pid}, {server.url('/')}")
+    for target in targets:
+        print(f"  {target.label}: {target.url}")
+    print("Holding them (e.g. for py-spy, see docs/benchmarks.md); Ctrl-C to go on.")
     try:
-        import ctypes
-
-        PR_SET_PDEATHSIG = 1
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-    except OSError:
-        pass  # not Linux: the finally clause in bench() still stops it
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def fetch(port, path):
-    # A new connection each time: gunicorn's sync workers close it after
-    # every response anyway, and this keeps every page on equal terms.
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        started = time.perf_counter()
-        connection.request("GET", path)
-        response = connection.getresponse()
-        response.read()
-        return response.status, time.perf_counter() - started
-    finally:
-        connection.close()
-
-
-def load(port, label, path, *, requests, clients, max_seconds):
-    """`requests` GETs of `path` from `clients` threads, or fewer if
-    `max_seconds` runs out first."""
-    result = Result(label, path)
-    tickets = itertools.count()
-    started = time.perf_counter()
-    deadline = started + max_seconds
-
-    def client():
-        latencies, statuses = [], {}
-        while next(tickets) < requests and time.perf_counter() < deadline:
-            status, seconds = fetch(port, path)
-            latencies.append(seconds)
-            statuses[status] = statuses.get(status, 0) + 1
-        return latencies, statuses
-
-    with ThreadPoolExecutor(clients) as pool:
-        for latencies, statuses in pool.map(lambda _: client(), range(clients)):
-            result.latencies += latencies
-            for status, count in statuses.items():
-                result.statuses[status] = result.statuses.get(status, 0) + count
-    result.seconds = time.perf_counter() - started
-    return result
-
-
-def wait_until_serving(port, path, server, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError("gunicorn exited before it served a request")
-        try:
-            if fetch(port, path)[0] == 200:
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"gunicorn did not answer on port {port} in {timeout}s")
-
-
-def worker_pids(master):
-    children = Path(f"/proc/{master}/task/{master}/children")
-    if children.exists():
-        return [int(pid) for pid in children.read_text().split()]
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            # Field 4 is the parent's pid; the name in (...) may hold spaces.
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == master:
-            found.append(int(stat.parent.name))
-    return found
-
-
-def peak_rss_mb(pid):
-    """The most resident memory the process has had (VmHWM), in MB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+        signal.pause()
+    except KeyboardInterrupt:
+        pass
 
 
 def bench(options):
-    quick = options.quick
-    requests = 5 if quick else options.requests
-    # Enough stories for a page 10 in either mode: 20 a page.
-    stories = 200 if quick else options.stories
-    with tempfile.TemporaryDirectory(prefix="newsroom-bench-") as tmp:
-        tmp = Path(tmp)
-        port = free_port()
-        env = {
-            key: value
-            for key, value in os.environ.items()
-            if key not in {"REDIS_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-        }
-        env.update(
-            DJANGO_SETTINGS_MODULE="newsroom.settings",
-            DATABASE_URL=f"sqlite:///{tmp / 'bench.sqlite3'}",
-            MEDIA_ROOT=str(tmp / "media"),
-            STATIC_ROOT=str(tmp / "static"),
-            SECRET_KEY="bench-only-secret-key",
-            ALLOWED_HOSTS="127.0.0.1,testserver",
-            HTTPS="false",
-            DEBUG="false",
-            SITE_URL=f"http://127.0.0.1:{port}",
-            PYTHONPATH=str(ROOT),
-        )
-        print(f"Preparing a site with {stories} generated stories in {tmp} ...")
-        prepared = subprocess.run(
-            [sys.executable, __file__, "--prepare", "--stories", str(stories)],
-            env=env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if prepared.returncode != 0:
-            sys.stderr.write(prepared.stdout + prepared.stderr)
-            raise SystemExit("bench: preparing the site failed")
-        facts = json.loads(prepared.stdout.strip().splitlines()[-1])
-        targets = paths(facts["static_url"])
-
-        log = open(tmp / "gunicorn.log", "w")  # closed after gunicorn stops
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "newsroom.wsgi"]
-            + ["--bind", f"127.0.0.1:{port}", "--workers", str(options.workers)]
-            + ["--log-level", "warning"]
-            # Its default control socket is one path per user, shared with
-            # any other gunicorn the developer runs; the bench needs none.
-            + ["--no-control-socket"],
-            env=env,
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            preexec_fn=die_with_parent,
-        )
-        try:
-            wait_until_serving(port, facts["static_url"], server)
-            for path in targets.values():  # warm up every worker's caches
-                for _ in range(options.workers * 2):
-                    fetch(port, path)
-            # Pages take turns, a slice of the load each per round, so that a
-            # burst of someone else's work on the machine lands on all of
-            # them rather than on whichever page was running at the time.
-            results = {label: Result(label, path) for label, path in targets.items()}
-            rounds = 1 if quick else options.rounds
-            for _ in range(rounds):
-                for label, path in targets.items():
-                    results[label].add(
-                        load(
-                            port,
-                            label,
-                            path,
-                            requests=-(-requests // rounds),
-                            clients=options.clients,
-                            max_seconds=options.max_seconds / rounds,
-                        )
-                    )
-            results = list(results.values())
-            rss = {pid: peak_rss_mb(pid) for pid in worker_pids(server.pid)}
-        except BaseException:
-            # The log goes with the temporary folder: show it while it is here.
-            log.flush()
-            sys.stderr.write((tmp / "gunicorn.log").read_text()[-4000:])
-            raise
-        finally:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
-            log.close()
-
-    report(results, facts["queries"], rss, options, requests, stories, rounds)
-    wrong = [
-        r
-        for r in results
-        if set(r.statuses) != {EXPECTED_STATUS.get(r.label, 200)} or not r.latencies
-    ]
-    for r in wrong:
-        print(f"bench: {r.label} ({r.path}) answered {r.statuses}", file=sys.stderr)
-    return 1 if wrong else 0
-
-
-def report(results, queries, rss, options, requests, stories, rounds):
-    load_1m = os.getloadavg()[0]
-    print(
-        f"\nNewsroom bench: {stories} stories + demo, gunicorn {options.workers} "
-        f"sync workers, {options.clients} client threads, up to {requests} "
-        f"requests (or {options.max_seconds:g}s) a page in {rounds} "
-        f"rounds; "
-        f"{os.cpu_count()} CPUs, load {load_1m:.1f}\n"
-    )
-    base = results[0]
-    header = (
-        f"{'page':<22} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
-        f"{'req/s vs base':>14} {'p50 vs base':>12} {'queries':>8}"
-    )
-    print(header)
-    print("-" * len(header))
-    for r in results:
-        p50, p95 = r.percentile(50), r.percentile(95)
+    started = time.time()
+    deep_page = max(1, options.small // PER_PAGE)
+    sizes = []
+    with (
+        tempfile.TemporaryDirectory(prefix="newsroom-bench-") as tmp,
+        throwaway_site(
+            tmp,
+            postgres_url=options.postgres,
+            redis_url=options.redis,
+            sqlite=options.sqlite,
+        ) as site,
+    ):
         print(
-            f"{r.label:<22} {r.rate:>8.0f} {p50 * 1000:>8.1f} {p95 * 1000:>8.1f} "
-            f"{r.rate / base.rate:>14.2f} {p50 / base.percentile(50):>11.1f}x "
-            f"{queries.get(r.path, 0):>8}"
+            bench_report.header(
+                site=site,
+                options=options,
+                cpus=os.cpu_count(),
+                load=os.getloadavg(),
+                date=datetime.datetime.now(datetime.UTC),
+            ),
+            flush=True,
         )
-    workers = ", ".join(f"{mb:.1f}" for mb in sorted(rss.values(), reverse=True))
-    print(f"\nPeak RSS per worker (VmHWM, MB): {workers or 'unknown'}")
+        static_url = site.run("setup")["static_url"]
+        story_url, seeded = None, 0
+        for stories in [options.small, options.large]:
+            print(f"Seeding {stories - seeded:,} stories ...", flush=True)
+            seconds, url = site.seed(
+                first=seeded,
+                count=stories - seeded,
+                started=started,
+                # Concurrent writers are fine on PostgreSQL, not on SQLite.
+                jobs=options.seed_jobs if site.postgres else 1,
+            )
+            site.run("vacuum")
+            story_url = story_url or url
+            measured = pages(story_url=story_url, deep_page=deep_page)
+            size = Size(
+                stories,
+                seeded=(stories - seeded, seconds),
+                queries=count_queries(site, measured),
+            )
+            measure(
+                site,
+                options,
+                size,
+                static_url=static_url,
+                measured=measured,
+                hold_after=options.hold and stories == options.large,
+            )
+            sizes.append(size)
+            seeded = stories
+    print(bench_report.comparison(*sizes))
+    print(bench_report.targets(sizes))
+    print(bench_report.memory(sizes))
+    minutes, seconds = divmod(round(time.time() - started), 60)
+    print(
+        f"\nFinished in {minutes} min {seconds} s; load average now "
+        + " ".join(f"{x:.2f}" for x in os.getloadavg())
+    )
+    if any(f.errors for size in sizes for f in size.figures):
+        print("bench: socket errors or timeouts (the ! lines)", file=sys.stderr)
+        return 1
+    return 0
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="a handful of requests")
-    parser.add_argument("--stories", type=int, default=500)
-    parser.add_argument("--requests", type=int, default=1500, help="per page")
-    parser.add_argument("--max-seconds", type=float, default=12.0, help="per page")
-    parser.add_argument("--rounds", type=int, default=3, help="pages take turns")
-    parser.add_argument("--clients", type=int, default=4, help="client threads")
+    parser.add_argument(
+        "--quick", action="store_true", help="tiny stores, one short round: seconds"
+    )
+    parser.add_argument("--small", type=int, default=1000, help="stories, first")
+    parser.add_argument("--large", type=int, default=100_000, help="stories, then")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--seconds", type=float, default=2.0, help="per row a round")
+    parser.add_argument("--warmup", type=float, default=1.0, help="per row, uncounted")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--connections", type=int, default=4, help="wrk connections")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
-    parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--max-requests",
+        type=int,
+        default=None,
+        help="override gunicorn.conf.py's max_requests (0: never recycle)",
+    )
+    parser.add_argument(
+        "--hold",
+        action="store_true",
+        help="keep the servers up after the last measurement, for profiling",
+    )
+    parser.add_argument("--seed-jobs", type=int, default=2, help="on PostgreSQL")
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("BENCH_POSTGRES_URL")
+        or "postgres://postgres@127.0.0.1:5432/postgres",
+        help="server to create the throwaway database on",
+    )
+    parser.add_argument(
+        "--redis",
+        default=os.environ.get("BENCH_REDIS_URL") or "redis://127.0.0.1:6379/12",
+        help="Redis database for the bench's keys",
+    )
+    parser.add_argument(
+        "--sqlite",
+        action="store_true",
+        help="SQLite and local memory, whatever answers",
+    )
     options = parser.parse_args()
-    for name in ["stories", "requests", "rounds", "clients", "workers"]:
-        if getattr(options, name) < 1:
-            parser.error(f"--{name} must be at least 1")
-    if options.prepare:
-        prepare(options.stories)
-        return 0
-    return bench(options)
+    if options.quick:
+        options.small, options.large = 60, 200
+        options.rounds, options.seconds, options.warmup = 1, 0.25, 0.2
+    if not PER_PAGE <= options.small < options.large:
+        # The measured story is the eleventh newest (scripts/bench_seed.py).
+        parser.error(f"--small must be at least {PER_PAGE} and less than --large")
+    if min(options.rounds, options.threads, options.workers, options.seed_jobs) < 1:
+        parser.error(
+            "--rounds, --threads, --workers and --seed-jobs must be at least 1"
+        )
+    if options.connections < options.threads:
+        parser.error("--connections must be at least --threads")
+    if min(options.seconds, options.warmup) < 0.2:
+        parser.error("--seconds and --warmup must be at least 0.2")
+    if shutil.which("wrk") is None:
+        sys.exit(
+            "bench: wrk is not installed. Debian's package: "
+            f"bash {ROOT / 'scripts/install-test-tools'} wrk"
+        )
+    # Ctrl-C (even when started in the background, where it is ignored by
+    # default) and a process manager's SIGTERM end the bench cleanly: the
+    # servers stop and the throwaway database and keys are removed.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    try:
+        return bench(options)
+    except WrongStatus as wrong:
+        print(f"bench: {wrong}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("bench: interrupted; cleaned up", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":
