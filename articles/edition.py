@@ -9,7 +9,8 @@ the stories still scheduled, so that the token moves on at each of them with
 no write, no job and no query.
 
 Rendered pages are cached under the token and their ETags and Last-Modified
-come from it: none of it grows with the number of stories. The snapshot
+come from it, and the number of stories in each listing (for pagination)
+comes with the snapshot: none of it grows with the number of stories. The snapshot
 lives in the shared cache (read with each page); it is loaded from the
 database when missing (one row, where the services keep the schedule),
 written afresh by the services after every change, and kept (as a last
@@ -20,16 +21,16 @@ import bisect
 import datetime
 import functools
 import logging
+import math
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import DatabaseError
+from django.db.models import Count
 from django.utils import timezone
 
 from core import pagecache
-from core.deploy import deploy_id
 
 from .models import Article, Edition
 
@@ -56,102 +57,134 @@ class State:
     last_modified: datetime.datetime | None
     # When the next scheduled story goes live, changing the token.
     next_change: datetime.datetime | None
+    # Published stories in each listing: "front" for all, "source:<id>".
+    counts: dict
+
+    def count(self, scope):
+        return self.counts.get(scope, 0)
 
 
 @dataclass(frozen=True)
 class Snapshot:
     number: int
     changed_at: datetime.datetime | None
-    # The latest publication time at or before the moment it was loaded.
+    # The latest publication time at or before the moment it was worked out.
     live_since: datetime.datetime | None
-    # Publication times of scheduled stories after that moment, earliest first.
-    upcoming: tuple[datetime.datetime, ...]
+    # Scheduled stories after that moment, earliest first: (time, source id).
+    upcoming: tuple[tuple[datetime.datetime, int], ...]
     # False when there were more scheduled stories than `upcoming` holds.
     complete: bool
+    # Published stories in each listing at that moment (see State.counts).
+    counts: dict
 
     def at(self, now):
         """The state at `now`, or None when `now` is past what this snapshot
         knows (it must be loaded afresh)."""
-        passed = bisect.bisect_right(self.upcoming, now)
+        passed = bisect.bisect_right(self.upcoming, (now, math.inf))
         if passed == len(self.upcoming) and not self.complete:
             return None
-        went_live = self.upcoming[passed - 1] if passed else self.live_since
+        went_live = self.upcoming[passed - 1][0] if passed else self.live_since
         stamp = f"{went_live.timestamp():.6f}" if went_live else "-"
         moments = [m for m in (self.changed_at, went_live) if m is not None]
+        counts = dict(self.counts)
+        for _, source_id in self.upcoming[:passed]:
+            for scope in ("front", f"source:{source_id}"):
+                counts[scope] = counts.get(scope, 0) + 1
+        following = self.upcoming[passed][0] if passed < len(self.upcoming) else None
         return State(
             token=f"{self.number}.{stamp}",
             last_modified=max(moments, default=None),
-            next_change=self.upcoming[passed] if passed < len(self.upcoming) else None,
+            next_change=following,
+            counts=counts,
         )
 
-    # Kept in the cache as plain values, so that servers running the code
-    # before and after a deploy read each other's snapshots.
+    # Kept in the cache and on the Edition row as plain values, so that
+    # servers running the code before and after a deploy read each other's.
 
     def to_cache(self):
         return (
             self.number,
             self.changed_at,
             self.live_since,
-            list(self.upcoming),
+            [(moment.isoformat(), source) for moment, source in self.upcoming],
             self.complete,
+            self.counts,
         )
 
     @classmethod
     def from_cache(cls, value):
-        number, changed_at, live_since, upcoming, complete = value
-        return cls(number, changed_at, live_since, tuple(upcoming), complete)
+        number, changed_at, live_since, upcoming, complete, counts = value
+        return cls(number, changed_at, live_since, _times(upcoming), complete, counts)
+
+
+def _times(upcoming):
+    return tuple(
+        (datetime.datetime.fromisoformat(moment), source) for moment, source in upcoming
+    )
 
 
 def schedule(now):
-    """What the clock will change, from the stories themselves: the latest
-    publication time at or before `now`, the scheduled times after it
-    (earliest first), and whether that list is complete. Two queries, both
-    on indexes; desk/services.py stores the answer on the Edition row."""
+    """What only the clock will change, from the stories themselves: the
+    latest publication time at or before `now`; the stories scheduled after
+    it (earliest first, with their source); whether that list is complete;
+    and how many stories each listing holds. Three queries, on indexes but
+    for the count; desk/services.py keeps the answer on the Edition row with
+    every change, so that readers never count."""
+    published = Article.objects.published(at=now)
     live_since = (
-        Article.objects.published(at=now)
-        .order_by("-published_at")
+        published.order_by("-published_at")
         .values_list("published_at", flat=True)
         .first()
     )
     upcoming = list(
         Article.objects.scheduled(at=now)
         .order_by("published_at")
-        .values_list("published_at", flat=True)[: UPCOMING_LIMIT + 1]
+        .values_list("published_at", "source_id")[: UPCOMING_LIMIT + 1]
     )
-    return live_since, tuple(upcoming[:UPCOMING_LIMIT]), len(upcoming) <= UPCOMING_LIMIT
+    per_source = published.order_by().values_list("source_id").annotate(Count("pk"))
+    counts = {f"source:{source_id}": n for source_id, n in per_source}
+    counts["front"] = sum(counts.values())
+    return {
+        "live_since": live_since,
+        "upcoming": [
+            (m.isoformat(), source) for m, source in upcoming[:UPCOMING_LIMIT]
+        ],
+        "schedule_complete": len(upcoming) <= UPCOMING_LIMIT,
+        "live_counts": counts,
+    }
 
 
 def load(now=None):
-    """A snapshot from the database: the Edition row, one query. Its schedule
-    is worked out from the stories (two more) only when the row has none
-    yet, or when `now` is past the end of a list that was cut short."""
+    """A snapshot from the database: the Edition row, one query. What only
+    the clock changes is worked out from the stories only when the row does
+    not have it yet, or when `now` is past the end of a list cut short."""
     now = now or timezone.now()
     row = (
         Edition.objects.filter(pk=1)
-        .values_list(
-            "number", "changed_at", "live_since", "upcoming", "schedule_complete"
-        )
+        .values("number", "changed_at", *SCHEDULE_FIELDS)
         .first()
     )
     # No row only after a test suite's flush: no change recorded yet.
-    number, changed_at, live_since, upcoming, complete = row or (
-        0,
-        None,
-        None,
-        [],
-        None,
+    row = row or {"number": 0, "changed_at": None, "schedule_complete": None}
+    if row["schedule_complete"] is not None:
+        snapshot = _from_row(row)
+        if snapshot.at(now) is not None:
+            return snapshot
+    return _from_row(row | schedule(now))
+
+
+SCHEDULE_FIELDS = ["live_since", "upcoming", "schedule_complete", "live_counts"]
+
+
+def _from_row(row):
+    return Snapshot(
+        number=row["number"],
+        changed_at=row["changed_at"],
+        live_since=row["live_since"],
+        upcoming=_times(row["upcoming"]),
+        complete=row["schedule_complete"],
+        counts=row["live_counts"],
     )
-    snapshot = Snapshot(
-        number=number,
-        changed_at=changed_at,
-        live_since=live_since,
-        upcoming=tuple(datetime.datetime.fromisoformat(t) for t in upcoming),
-        complete=bool(complete),
-    )
-    if complete is None or snapshot.at(now) is None:
-        live_since, upcoming, complete = schedule(now)
-        snapshot = Snapshot(number, changed_at, live_since, upcoming, complete)
-    return snapshot
 
 
 def current(now=None, *, cached=NOT_READ):
@@ -250,11 +283,10 @@ def reader_page(view=None, *, max_age=60):
 
 
 class EditionPaginator(Paginator):
-    """Django's paginator, counting the stories once per edition of the site:
-    the count is kept in the shared cache beside the pages, so rendering a
-    page afresh costs the listing query alone, not a count over the archive.
-    `scope` names the listing ("front", "source:aap"), `state` the edition
-    it is counted in (`state_for(request)`)."""
+    """Django's paginator, with the number of stories taken from the edition
+    (kept on its row by the services) instead of counted over the archive
+    on every page. `scope` names the listing ("front", "source:<id>"),
+    `state` the edition it is shown in (`state_for(request)`)."""
 
     def __init__(self, *args, scope, state, **kwargs):
         super().__init__(*args, **kwargs)
@@ -263,16 +295,4 @@ class EditionPaginator(Paginator):
 
     @functools.cached_property
     def count(self):
-        key = f"count:{deploy_id()}:{self.state.token}:{self.scope}"
-        try:
-            counted = cache.get(key)
-        except Exception:
-            logger.warning("Cache unavailable; counting", exc_info=True)
-            counted = None
-        if counted is None:
-            counted = super().count
-            try:
-                cache.set(key, counted, settings.PAGE_CACHE_SECONDS or 1)
-            except Exception:
-                logger.warning("Cache unavailable; count not kept", exc_info=True)
-        return counted
+        return self.state.count(self.scope)

@@ -318,12 +318,15 @@ class Edition(models.Model):
     changed_at = models.DateTimeField(default=timezone.now)
     # What the clock alone will change, worked out by the services with each
     # change, so that reading the edition is reading this row: the latest
-    # publication time already passed, and the times of stories scheduled
-    # (as ISO strings, earliest first; all of them unless the list was cut
-    # short). None until the first change after this was added.
+    # publication time already passed, and the stories scheduled ([ISO time,
+    # source id], earliest first; all of them unless the list was cut short).
+    # schedule_complete is None until the first change after these came.
     live_since = models.DateTimeField(null=True, blank=True)
     upcoming = models.JSONField(default=list, blank=True)
     schedule_complete = models.BooleanField(null=True, blank=True)
+    # Published stories in each listing then ("front", "source:<id>"), so
+    # that no reader's page counts the archive.
+    live_counts = models.JSONField(default=dict, blank=True)
 
     def __str__(self):
         return f"Edition {self.number}"

@@ -418,7 +418,7 @@ def _record_edition(*, visible):
     if visible:
         row.number += 1
         row.changed_at = now
-    row.live_since, upcoming, row.schedule_complete = edition.schedule(now)
-    row.upcoming = [moment.isoformat() for moment in upcoming]
+    for name, value in edition.schedule(now).items():
+        setattr(row, name, value)
     row.save()
     transaction.on_commit(edition.refresh, robust=True)

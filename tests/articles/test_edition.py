@@ -26,7 +26,8 @@ def moments(n, start=None):
 def test_the_token_moves_at_each_scheduled_time_and_not_between():
     now = timezone.now()
     first, second = moments(2, now)
-    snapshot = edition.Snapshot(7, now, now - MINUTE, (first, second), True)
+    upcoming = ((first, 1), (second, 2))
+    snapshot = edition.Snapshot(7, now, now - MINUTE, upcoming, True, {"front": 5})
     before = snapshot.at(now)
     assert before.next_change == first
     assert snapshot.at(first - MINUTE).token == before.token
@@ -36,14 +37,18 @@ def test_the_token_moves_at_each_scheduled_time_and_not_between():
     after = snapshot.at(second + MINUTE)
     assert after.token not in {before.token, at_first.token}
     assert after.next_change is None
+    # Each story going live joins the count of its listings.
+    assert (before.count("front"), at_first.count("front")) == (5, 6)
+    assert (after.count("front"), after.count("source:2")) == (7, 1)
 
 
 def test_a_snapshot_cut_short_knows_when_it_runs_out():
     now = timezone.now()
-    upcoming = tuple(moments(3, now))
-    snapshot = edition.Snapshot(1, now, None, upcoming, complete=False)
-    assert snapshot.at(upcoming[1]) is not None
-    assert snapshot.at(upcoming[2]) is None  # past the last time it knows
+    times = moments(3, now)
+    upcoming = tuple((moment, 1) for moment in times)
+    snapshot = edition.Snapshot(1, now, None, upcoming, complete=False, counts={})
+    assert snapshot.at(times[1]) is not None
+    assert snapshot.at(times[2]) is None  # past the last time it knows
 
 
 def test_reading_the_edition_is_one_query_once_the_services_have_written_it(
@@ -59,7 +64,7 @@ def test_reading_the_edition_is_one_query_once_the_services_have_written_it(
 def test_a_row_without_a_schedule_yet_is_completed_from_the_stories():
     story = ArticleFactory(scheduled=True)
     Edition.objects.filter(pk=1).update(schedule_complete=None, upcoming=[])
-    assert edition.load().upcoming == (story.published_at,)
+    assert edition.load().upcoming == ((story.published_at, story.source_id),)
 
 
 def test_past_the_end_of_a_list_cut_short_the_stories_are_asked(monkeypatch):
@@ -70,7 +75,8 @@ def test_past_the_end_of_a_list_cut_short_the_stories_are_asked(monkeypatch):
     row = Edition.objects.get(pk=1)
     assert (len(row.upcoming), row.schedule_complete) == (2, False)
     later = edition.load(times[1] + MINUTE)
-    assert later.upcoming == (times[2],) and later.complete
+    assert [moment for moment, _ in later.upcoming] == [times[2]]
+    assert later.complete
 
 
 def test_a_change_stores_the_new_edition_for_every_server():
