@@ -8,13 +8,13 @@ story to have gone live, and a snapshot of the edition carries the times of
 the stories still scheduled, so that the token moves on at each of them with
 no write, no job and no query.
 
-Rendered pages are cached under the token and their ETags and Last-Modified
+Rendered pages are cached under the token, their ETags and Last-Modified
 come from it, and the number of stories in each listing (for pagination)
-comes with the snapshot: none of it grows with the number of stories. The snapshot
-lives in the shared cache (read with each page); it is loaded from the
-database when missing (one row, where the services keep the schedule),
-written afresh by the services after every change, and kept (as a last
-known copy) for when the database cannot be reached.
+comes with the snapshot: none of it grows with the number of stories. The
+snapshot lives in the shared cache (read with each page); it is loaded from
+the database when missing (one row, on which the services keep the schedule
+and the counts), written afresh by the services after every change, and
+kept (as a last known copy) for when the database cannot be reached.
 """
 
 import bisect
