@@ -275,12 +275,14 @@ def test_a_failed_transaction_purges_nothing(story, editor, monkeypatch):
 def test_no_reader_page_counts_the_archive(client, story):
     ArticleFactory.create_batch(25, published=True, source=story.source)
     ArticleFactory(scheduled=True, source=story.source)
-    for url in ["/", "/?page=2", "/sources/wire/", "/sources/wire/?page=2"]:
+    pages = ["/", "/?page=2", "/sources/wire/", "/sources/wire/?page=2"]
+    for url in [*pages, "/sitemap.xml", "/sitemap-stories.xml"]:
         cache.clear()  # nothing cached: the edition is read from its row
         with CaptureQueriesContext(connection) as rendering:
             response = client.get(url)
         assert response.status_code == 200
-        assert not [q for q in rendering if "COUNT(" in q["sql"].upper()], url
+        counting = 'SELECT COUNT(*) AS "__count" FROM "articles_article"'
+        assert not [q for q in rendering if q["sql"].startswith(counting)], url
         assert "Page 2 of 2" in response.content.decode() or "?page=2" not in url
 
 

@@ -68,14 +68,15 @@ def test_index_lists_every_section_on_site_url(client, stories):
 
 def test_story_sitemap_lists_exactly_the_published_stories(client, stories):
     root = xml(client, "/sitemap-stories.xml")
+    # Oldest first: each page keeps its stories as new ones are published.
     assert locations(root) == [
-        stories["recent"].absolute_url,
         stories["old"].absolute_url,
+        stories["recent"].absolute_url,
     ]
     lastmods = [lastmod.text for lastmod in root.iterfind("sm:url/sm:lastmod", NS)]
     assert lastmods == [
         f"{timezone.localtime(stories[key].updated_at):%Y-%m-%d}"
-        for key in ["recent", "old"]
+        for key in ["old", "recent"]
     ]
 
 
@@ -92,10 +93,10 @@ def test_large_sites_are_paginated(client, stories, monkeypatch):
         loc.text for loc in index.iterfind("sm:sitemap/sm:loc", NS)
     ]
     assert locations(xml(client, "/sitemap-stories.xml")) == [
-        stories["recent"].absolute_url
+        stories["old"].absolute_url
     ]
     assert locations(xml(client, "/sitemap-stories.xml?p=2")) == [
-        stories["old"].absolute_url
+        stories["recent"].absolute_url
     ]
     assert client.get("/sitemap-stories.xml?p=3").status_code == 404
     assert client.get("/sitemap-nothing.xml").status_code == 404
