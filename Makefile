@@ -23,7 +23,7 @@ help:
 	@echo "make test    lint, migration check and the whole test suite"
 	@echo "make lint    ruff, and import-linter on the apps' dependencies"
 	@echo "make format  ruff format and ruff check --fix"
-	@echo "make bench   performance figures (about 8 minutes; docs/benchmarks.md)"
+	@echo "make bench   performance figures (about 9 minutes; docs/benchmarks.md)"
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)

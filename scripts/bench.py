@@ -18,7 +18,7 @@ each is also given as a ratio of the static file measured in the same run,
 and the targets are judged on ratios. docs/benchmarks.md explains the
 table, what cold means, and where the time goes.
 
-    python scripts/bench.py            # about 8 minutes on 2 cores
+    python scripts/bench.py            # about 9 minutes on 2 cores
     python scripts/bench.py --quick    # about 35 seconds: proves it works
 """
 
