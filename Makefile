@@ -23,7 +23,7 @@ help:
 	@echo "make test    lint, migration check and the whole test suite"
 	@echo "make lint    ruff, and import-linter on the apps' dependencies"
 	@echo "make format  ruff format and ruff check --fix"
-	@echo "make bench   performance figures (about 7 minutes; docs/benchmarks.md)"
+	@echo "make bench   performance figures (about 9 minutes; docs/benchmarks.md)"
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -90,9 +90,10 @@ test: install-dev node_modules/.installed
 		echo "   $(TEST_DATABASE_URL) and $(TEST_REDIS_URL)"; \
 	fi
 
-# wrk from Debian's package; a throwaway site, see docs/benchmarks.md.
+# wrk, nginx and openssl (nginx's throwaway certificate) from Debian's
+# packages; a throwaway site, see docs/benchmarks.md.
 bench: install-dev
-	bash scripts/install-test-tools wrk
+	bash scripts/install-test-tools wrk nginx openssl
 	$(PY) scripts/bench.py
 
 clean:

@@ -7,17 +7,19 @@ with the repository's gunicorn.conf.py and loads each page with wrk on
 127.0.0.1; then adds 99,000 more stories and measures again. Each page is
 measured warm (its rendered copy in the cache) and cold (a second gunicorn
 with no cache at all, so every request renders from the database), beside a
-static file served by the same gunicorn and WhiteNoise. In each round every
-row is loaded once, briefly, so that a burst of someone else's work on this
-shared machine lands on all of them alike.
+static file served by the same gunicorn and WhiteNoise; and through
+deploy/nginx's micro-cache, nginx in front of the warm server (TLS as
+shipped), beside a static file served by nginx itself (scripts/bench_nginx.py).
+In each round every row is loaded once, briefly, so that a burst of someone
+else's work on this shared machine lands on all of them alike.
 
 The machine is shared and noisy: absolute figures move from run to run, so
 each is also given as a ratio of the static file measured in the same run,
 and the targets are judged on ratios. docs/benchmarks.md explains the
 table, what cold means, and where the time goes.
 
-    python scripts/bench.py            # about 7 minutes on 2 cores
-    python scripts/bench.py --quick    # about 30 seconds: proves it works
+    python scripts/bench.py            # about 9 minutes on 2 cores
+    python scripts/bench.py --quick    # about 35 seconds: proves it works
 """
 
 import argparse
@@ -123,14 +125,15 @@ def measure(site, options, size, *, static_url, measured, hold_after):
             static_root=site.env["STATIC_ROOT"],
             media_root=site.env["MEDIA_ROOT"],
             tmp=site.tmp,
-            pages={"static": static_url}
-            | {f"{name}, warm": path for _, name, path in measured},
-        ) as nginx_rows,
+            static_path=static_url,
+            pages=measured,
+        ) as nginx,
     ):
         targets = rows(*servers, static_url=static_url, measured=measured)
-        targets += nginx_rows
-        # Not counted: primes the cache, every worker and the connections.
+        targets += nginx.rows
+        # Not counted: primes the caches, every worker and the connections.
         load(targets, servers, options, rounds=1, seconds=options.warmup)
+        nginx.confirm_cached()
         size.figures = load(
             targets, servers, options, rounds=options.rounds, seconds=options.seconds
         )
@@ -171,6 +174,7 @@ def bench(options):
                 site=site,
                 options=options,
                 cpus=os.cpu_count(),
+                nginx=bench_nginx.version(),
                 load=os.getloadavg(),
                 date=datetime.datetime.now(datetime.UTC),
             ),
@@ -275,10 +279,10 @@ def main():
         parser.error("--connections must be at least --threads")
     if min(options.seconds, options.warmup) < 0.2:
         parser.error("--seconds and --warmup must be at least 0.2")
-    if shutil.which("wrk") is None:
+    if shutil.which("wrk") is None or not bench_nginx.available():
         sys.exit(
-            "bench: wrk is not installed. Debian's package: "
-            f"bash {ROOT / 'scripts/install-test-tools'} wrk"
+            "bench: wrk, nginx or openssl is not installed. Debian's packages: "
+            f"bash {ROOT / 'scripts/install-test-tools'} wrk nginx openssl"
         )
     # Ctrl-C (even when started in the background, where it is ignored by
     # default) and a process manager's SIGTERM end the bench cleanly: the

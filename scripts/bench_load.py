@@ -3,8 +3,9 @@ pooled over the rounds of a bench run.
 
 Each run of wrk reports (scripts/bench.lua) how many requests it completed
 in how long, any socket errors, any response whose status was not the one
-expected, and its latency distribution as 1,000 quantiles. A page's figures
-over several rounds are then:
+expected, how nginx's micro-cache answered (X-Cache-Status), and its latency
+distribution as 1,000 quantiles. A page's figures over several rounds are
+then:
 
 - req/s: all its requests divided by all the time its runs took, so a round
   in which the machine was busy weighs as long as it lasted;
@@ -55,6 +56,9 @@ class Run:
     seconds: float
     quantiles_ms: list
     errors: dict
+    # Answers by nginx's micro-cache: {"HIT": n, "STALE or UPDATING": n,
+    # "other": n}; all 0 where nothing sent X-Cache-Status.
+    cache: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -88,6 +92,15 @@ class Figures:
             for name, count in run.errors.items():
                 total[name] = total.get(name, 0) + count
         return {name: count for name, count in total.items() if count}
+
+    @property
+    def cache(self):
+        """The micro-cache's answers over all the runs (see Run.cache)."""
+        total = {}
+        for run in self.runs:
+            for name, count in run.cache.items():
+                total[name] = total.get(name, 0) + count
+        return total
 
     def percentile(self, p):
         """The pooled latency percentile `p` (0-100), in milliseconds."""
@@ -152,4 +165,9 @@ def wrk(target, *, seconds, threads, connections):
         seconds=result["duration_us"] / 1e6,
         quantiles_ms=[us / 1000 for us in result["quantiles_us"]],
         errors={name: result[name] for name in ["connect", "read", "write", "timeout"]},
+        cache={
+            "HIT": result["cache_hit"],
+            "STALE or UPDATING": result["cache_stale"],
+            "other": result["cache_other"],
+        },
     )

@@ -3,15 +3,12 @@ that put it in front of an app server (tests/newsroom/test_nginx.py).
 
 The file runs as shipped, TLS included (a throwaway self-signed
 certificate), with only what differs between machines changed: paths,
-listen ports and the upstream's port. It listens on 127.0.0.1 only, as a
-foreground master in the test's folder, and is stopped when the block ends
-or the test run dies.
+listen ports and the upstream's port (scripts/nginx_local.py writes them,
+for the bench too). It listens on 127.0.0.1 only, as a foreground master in
+the test's folder, and is stopped when the block ends or the test run dies.
 """
 
 import contextlib
-import os
-import pwd
-import re
 import signal
 import socket
 import ssl
@@ -25,10 +22,8 @@ from http.cookies import SimpleCookie
 
 import pytest
 
-from tests.servers import ROOT, NoRedirects, die_with_parent, free_port
-
-NGINX = "/usr/sbin/nginx"
-CONFIG = ROOT / "deploy" / "nginx" / "newsroom.conf"
+from scripts import nginx_local
+from tests.servers import NoRedirects, die_with_parent, free_port
 
 
 @dataclass
@@ -98,62 +93,24 @@ def nginx(tmp_path, *, upstream_port, static_root, media_root, https_port=None):
     root = tmp_path / "nginx"
     root.mkdir()
     https_port, http_port = https_port or free_port(), free_port()
-    cert, key = certificate(root)
-    site_conf = root / "newsroom.conf"
-    site_conf.write_text(
-        deployed(
-            CONFIG.read_text(),
-            {
-                "listen 80;": f"listen 127.0.0.1:{http_port};",
-                "listen 443 ssl http2;": f"listen 127.0.0.1:{https_port} ssl http2;",
-                "server 127.0.0.1:8000;": f"server 127.0.0.1:{upstream_port};",
-                "/srv/newsroom/staticfiles/": f"{static_root}/",
-                "/srv/newsroom/media/": f"{media_root}/",
-                "/var/cache/nginx/newsroom": f"{root}/cache",
-                "/var/log/nginx/newsroom.access.log": f"{root}/access.log",
-                "/etc/letsencrypt/live/news.example.com/fullchain.pem": str(cert),
-                "/etc/letsencrypt/live/news.example.com/privkey.pem": str(key),
-            },
-        )
+    rendered = nginx_local.render(
+        root,
+        https_port=https_port,
+        http_port=http_port,
+        upstream_port=upstream_port,
+        static_root=static_root,
+        media_root=media_root,
     )
-    # Debian's nginx.conf reduced to what the site needs, with every path in
-    # the test's folder. Workers run as this user (root here: www-data could
-    # not read pytest's private temporary folders).
-    user = pwd.getpwuid(os.geteuid()).pw_name
-    temp_paths = "\n".join(
-        f"    {kind}_temp_path {root}/{kind};"
-        for kind in ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"]
-    )
-    main = root / "nginx.conf"
-    main.write_text(
-        f"{'user root;' if user == 'root' else ''}\n"
-        "worker_processes 1;\n"
-        f"pid {root}/nginx.pid;\n"
-        f"error_log {root}/error.log warn;\n"
-        "events { worker_connections 256; }\n"
-        "http {\n"
-        "    include /etc/nginx/mime.types;\n"
-        "    default_type application/octet-stream;\n"
-        f"    access_log {root}/main-access.log;\n"
-        f"{temp_paths}\n"
-        f"    include {site_conf};\n"
-        "}\n"
-    )
-    command = [NGINX, "-p", f"{root}/", "-c", str(main), "-e", f"{root}/error.log"]
-    checked = subprocess.run(
-        [*command, "-t"], capture_output=True, text=True, timeout=30
-    )
-    assert checked.returncode == 0, checked.stderr
-    assert "[warn]" not in checked.stderr, checked.stderr
+    nginx_local.check(rendered)
     log = root / "nginx.log"
     with open(log, "w") as output:
         process = subprocess.Popen(
-            [*command, "-g", "daemon off;"],
+            [*rendered.command, "-g", "daemon off;"],
             stdout=output,
             stderr=subprocess.STDOUT,
             preexec_fn=die_with_parent,
         )
-    context = ssl.create_default_context(cafile=str(cert))
+    context = ssl.create_default_context(cafile=str(rendered.cert))
     server = Nginx(
         f"https://127.0.0.1:{https_port}",
         f"http://127.0.0.1:{http_port}",
@@ -170,34 +127,6 @@ def nginx(tmp_path, *, upstream_port, static_root, media_root, https_port=None):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-
-
-def deployed(text, values):
-    """The configuration with this machine's `values` in place of the
-    shipped ones, and no IPv6 listeners: nginx here listens on 127.0.0.1
-    only."""
-    for shipped, here in values.items():
-        assert shipped in text, f"{CONFIG.name} no longer has {shipped!r}"
-        text = text.replace(shipped, here)
-    text = re.sub(r"^ *listen \[::\]:\d+.*\n", "", text, flags=re.MULTILINE)
-    listens = re.findall(r"^ *listen (\S+)", text, flags=re.MULTILINE)
-    assert listens and all(a.startswith("127.0.0.1:") for a in listens), listens
-    return text
-
-
-def certificate(folder):
-    """A self-signed certificate for 127.0.0.1, valid for a day."""
-    cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "ec"]
-        + ["-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1"]
-        + ["-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"]
-        + ["-keyout", str(key), "-out", str(cert)],
-        check=True,
-        capture_output=True,
-        timeout=30,
-    )
-    return cert, key
 
 
 def errors(root):
