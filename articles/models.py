@@ -59,6 +59,14 @@ class ArticleQuerySet(models.QuerySet):
     def with_source(self):
         return self.select_related("source")
 
+    def for_reading(self):
+        """What a story page shows: its rendered body, not the Markdown."""
+        return self.defer("body")
+
+    def for_cards(self):
+        """What a story card shows: no body at all."""
+        return self.defer("body", "body_html")
+
     def formerly_at(self, slug):
         """Stories that were published under `slug` before it was edited."""
         return self.filter(old_slugs__slug=slug)

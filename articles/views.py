@@ -28,6 +28,10 @@ class PublishedArticlesMixin:
     def get_queryset(self):
         return Article.objects.published().with_source()
 
+    def paginate_queryset(self, queryset, page_size):
+        # Lists show cards: the stories' bodies are never read.
+        return super().paginate_queryset(queryset.for_cards(), page_size)
+
     def get_paginator(self, queryset, per_page, **kwargs):
         state = state_for(self.request)
         return EditionPaginator(
@@ -64,6 +68,9 @@ class SourceArticleListView(PublishedArticlesMixin, ListView):
 @method_decorator(reader_page(max_age=MAX_AGE), name="dispatch")
 class ArticleDetailView(PublishedArticlesMixin, DetailView):
     template_name = "articles/article_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().for_reading()
 
     def get(self, request, *args, **kwargs):
         try:
