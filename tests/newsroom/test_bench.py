@@ -91,11 +91,16 @@ def check_report(output):
                 assert queries == "-", label
         assert rows["static file"][3] == "1.00"
         assert rows["nginx: static file"][3] == "1.00"
-        # Every page through nginx came from its micro-cache, mostly HITs.
+        # Every page through nginx came from its micro-cache: fresh (HIT) or
+        # while it was being refreshed in the background (STALE, UPDATING),
+        # never from gunicorn. How many of each depends on the machine's
+        # timing, so the split itself is not checked.
         answered = output.split(heading, 1)[1].split("micro-cache answered", 1)[1]
         for page in PAGES:
-            hits = re.search(rf"{re.escape(page)}, nginx +([\d.]+)% HIT", answered)
-            assert float(hits[1]) > 90, page
+            line = re.search(rf"{re.escape(page)}, nginx +([^\n]*)", answered)[1]
+            assert re.fullmatch(
+                r"[\d.]+% HIT, [\d.]+% STALE or UPDATING, 0 other \(.*\)", line
+            ), (page, line)
     comparison = table_rows(output, "200 stories against 60 stories")
     assert list(comparison) == ROWS
     targets = output.split("Targets (", 1)[1]
