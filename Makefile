@@ -76,7 +76,7 @@ test: install-dev node_modules/.installed
 	$(MAKE) --no-print-directory lint
 	ENV_FILE= SECRET_KEY=check ALLOWED_HOSTS=localhost HTTPS=false \
 		$(PY) manage.py makemigrations --check --dry-run
-	@echo "== Test run 1 of 2: SQLite, local-memory cache"
+	@echo "== Test run 1 of 2: SQLite, file cache"
 	env -u DATABASE_URL -u REDIS_URL $(VENV)/bin/pytest -m "not postgres"
 	@if $(PY) scripts/services_ready.py "$(TEST_DATABASE_URL)" "$(TEST_REDIS_URL)"; then \
 		echo "== Test run 2 of 2: PostgreSQL + Redis, with app servers and nginx"; \

@@ -4,7 +4,9 @@ Every difference between a laptop and production is an environment variable
 with a safe default; see the table in README.md and `.env.example`.
 """
 
+import hashlib
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -149,9 +151,18 @@ if REDIS_URL:
         }
     }
 else:
-    # Per-process memory: fine for one local process, never for several
-    # app servers (set REDIS_URL there).
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Without Redis, files on this machine: shared by every process here
+    # (make serve's workers, a manage.py command), which a per-process memory
+    # cache would not be. Several machines need REDIS_URL.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("CACHE_DIR")
+            or Path(tempfile.gettempdir())
+            / f"newsroom-cache-{hashlib.sha256(bytes(BASE_DIR)).hexdigest()[:8]}",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 
 
 def env_seconds(name, default):

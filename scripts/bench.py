@@ -1,7 +1,7 @@
 """Performance figures for the reader's pages: `make bench`.
 
 Builds a throwaway site (scripts/bench_site.py: its own PostgreSQL database
-and Redis keys when they answer, SQLite and local memory otherwise), seeds
+and Redis keys when they answer, SQLite and a file cache otherwise), seeds
 it with 1,000 generated stories through the desk's bulk import, serves it
 with the repository's gunicorn.conf.py and loads each page with wrk on
 127.0.0.1; then adds 99,000 more stories and measures again. Each page is
@@ -262,7 +262,7 @@ def main():
     parser.add_argument(
         "--sqlite",
         action="store_true",
-        help="SQLite and local memory, whatever answers",
+        help="SQLite and a file cache, whatever answers",
     )
     options = parser.parse_args()
     if options.quick:

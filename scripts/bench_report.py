@@ -44,11 +44,6 @@ def header(*, site, options, cpus, nginx, load, date):
         f" {options.seconds:g} s a row, the rows"
         " taking turns in each round",
     ]
-    if not site.shared_cache:
-        lines.append(
-            "          Local memory: each worker primes its own copy in the"
-            " warm-up; one replaced after max_requests starts empty."
-        )
     return "\n".join(lines)
 
 

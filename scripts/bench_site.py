@@ -5,7 +5,7 @@ PostgreSQL and Redis are used when they answer: a database of its own
 (`newsroom_bench_<pid>`, created on the server and dropped at the end, also
 after an error or Ctrl-C) and a Redis database number of its own with a key
 prefix of its own (only those keys are removed at the end). When either does
-not answer, a temporary SQLite file or each process's local-memory cache
+not answer, a temporary SQLite file or a file cache in the bench's folder
 takes its place, and the bench says so. Everything else (media, collected
 static files, logs) lives in a temporary folder; nothing is written to the
 checkout.
@@ -39,6 +39,7 @@ NOT_INHERITED = {
     "DATABASE_URL",
     "DB_CONN_MAX_AGE",
     "REDIS_URL",
+    "CACHE_DIR",
     "CACHE_KEY_PREFIX",
     "PAGE_CACHE_SECONDS",
     "DEPLOY_ID",
@@ -158,7 +159,8 @@ def throwaway_site(tmp, *, postgres_url, redis_url, sqlite):
             env.update(REDIS_URL=redis_url, CACHE_KEY_PREFIX=prefix)
             cache = f"Redis {redis_url}, keys under {prefix}:"
         else:
-            cache = "local memory, one copy per worker process"
+            env["CACHE_DIR"] = str(tmp / "cache")
+            cache = "files in the bench's folder, shared by the workers"
             if not sqlite:
                 cache += f" (Redis at {redis_url} does not answer)"
         yield Site(tmp, env, database, cache, postgres=postgres, shared_cache=shared)

@@ -14,5 +14,7 @@ os.environ.setdefault("SERVE_MEDIA", "true")
 # Never let a developer's .env or local media leak into the suite.
 os.environ["ENV_FILE"] = ""
 os.environ.pop("DEBUG", None)
+# Without REDIS_URL the cache is files: the suite's own, not make serve's.
+os.environ.setdefault("CACHE_DIR", tempfile.mkdtemp(prefix="newsroom-cache-"))
 # WhiteNoise expects collected static files; the suite serves them from source.
 os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="newsroom-static-"))

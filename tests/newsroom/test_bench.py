@@ -117,10 +117,10 @@ def check_report(output):
 
 
 @needs_tools
-def test_quick_bench_on_sqlite_and_local_memory(tmp_path):
+def test_quick_bench_on_sqlite_and_a_file_cache(tmp_path):
     output = quick_bench(tmp_path, "--sqlite")
     assert "Database: SQLite, a temporary file" in output
-    assert "Cache:    local memory, one copy per worker process" in output
+    assert "Cache:    files in the bench's folder, shared by the workers" in output
     check_report(output)
 
 
