@@ -47,8 +47,14 @@ def publication_time(*, status, published_at, now=None):
     """The one rule for a story's time: marked Published with no time, it
     goes out now. The admin's form asks it too, before validating."""
     if status == Article.Status.PUBLISHED and published_at is None:
-        return now or timezone.now()
+        return now or _this_second()
     return published_at
+
+
+def _this_second():
+    # Publication times are whole seconds: the form shows and sends back no
+    # more, so a later save of the form changes nothing by dropping them.
+    return timezone.now().replace(microsecond=0)
 
 
 def lock_for_edit(*, article_pk, opened_version):
@@ -111,7 +117,7 @@ def publish_article(*, article, user, at=None):
     if not policy.can_publish(user):
         raise PermissionDenied("Only editors can publish stories.")
     story = _lock(article)
-    before, now = _visibility(story), timezone.now()
+    before, now = _visibility(story), _this_second()
     if at is None:
         if before == LIVE:
             return story
