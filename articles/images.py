@@ -10,6 +10,7 @@ import warnings
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
 from PIL import Image, ImageOps
 
@@ -115,6 +116,11 @@ def _on_white(picture):
         backdrop.paste(rgba, mask=rgba.getchannel("A"))
         return backdrop
     return picture.convert("RGB")
+
+
+def is_stored(name):
+    """Whether a stored picture of that name is still there."""
+    return bool(name) and default_storage.exists(name)
 
 
 def dimensions(image):

@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
 from articles.formats import newsroom_time
 from articles.models import Article, Source
@@ -159,8 +160,11 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        if not policy.can_publish(request.user):
-            # Not in the form at all, so a forged value is never read.
+        restoring = obj is not None and hasattr(obj, SIMPLE_HISTORY_REVERSE_ATTR_NAME)
+        if restoring or not policy.can_publish(request.user):
+            # Not in the form at all, so a forged value is never read. A
+            # restore brings back a version's words, never its publishing
+            # state (services.restore_version).
             fields += ["status", "published_at"]
         return fields
 

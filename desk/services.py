@@ -28,6 +28,7 @@ from . import policy
 
 STORY_FIELDS = frozenset(Article.EDITORIAL_FIELDS)
 SOURCE_FIELDS = frozenset(["name", "slug", "url", "description"])
+PUBLISHING = frozenset(["status", "published_at"])
 # An import may keep when its stories were first written and last changed.
 ARCHIVE_TIMES = frozenset(["created_at", "updated_at"])
 
@@ -164,23 +165,33 @@ def delete_article(*, article, user):
 @transaction.atomic
 def restore_version(*, article, version, user, opened_version=None, **fields):
     """Bring back what `version` (one of the story's historical records)
-    said. `fields` are changes the editor made to it before restoring."""
+    said: its words, picture and credits, never its publishing state (a
+    restore neither publishes a story nor takes it down; that is what
+    publish_article and unpublish_article are for). `fields` are changes
+    the editor made to it before restoring."""
     if version.id != article.pk:
         raise ValueError("That version belongs to another story.")
+    restored = [name for name in Article.EDITORIAL_FIELDS if name not in PUBLISHING]
     values = {
         name: getattr(version, Article._meta.get_field(name).attname)
-        for name in Article.EDITORIAL_FIELDS
+        for name in restored
     }
     values.pop("source")
     values["source_id"] = version.source_id
-    values |= fields
+    values |= {name: value for name, value in fields.items() if name in restored}
     if "source" in fields:
         values.pop("source_id")
+    reason = f"Restored version {version.version}"
+    picture = getattr(values["image"], "name", values["image"])
+    if picture and not images.is_stored(picture):
+        # Its file was removed since: restore the words without the picture.
+        values |= {"image": "", "image_alt": ""}
+        reason += " (its picture is no longer stored)"
     return update_article(
         article=article,
         user=user,
         opened_version=opened_version,
-        reason=f"Restored version {version.version}",
+        reason=reason,
         **values,
     )
 
@@ -317,10 +328,17 @@ def _set_image(story, image):
         image = image.name
     if isinstance(image, str):
         if image != story.image.name:
-            # The name alone: assigning the field would open the file, and a
-            # restored version's file may have gone.
+            # The name alone (assigning the field would open the file), and
+            # never without its size: a row with a picture but no size makes
+            # Django open the file each time the story is loaded, and fail
+            # everywhere if it has gone.
             story.image.name = image
-            story.image_width, story.image_height = images.dimensions(story.image)
+            width, height = images.dimensions(story.image)
+            if width is None:
+                raise ValidationError(
+                    {"image": f"No picture is stored as {image}: upload it again."}
+                )
+            story.image_width, story.image_height = width, height
         return
     # A new file: checked now, stored by _save() once the story is valid.
     upload = image.file if isinstance(image, FieldFile) else image
@@ -375,7 +393,10 @@ def _keep_old_address(story, *, old_slug, old_published_at):
     """Once a story has gone out under a slug, that address keeps working."""
     if story.slug == old_slug:
         return
-    SlugRedirect.objects.filter(slug=story.slug).delete()
+    # Back at an address it had before: that one is no longer a redirect.
+    # Another story's redirect from it stays (the story living there is
+    # found first, and the redirect serves again if it leaves).
+    SlugRedirect.objects.filter(slug=story.slug, article=story).delete()
     if old_published_at is not None and old_published_at <= timezone.now():
         SlugRedirect.objects.update_or_create(
             slug=old_slug, defaults={"article": story}

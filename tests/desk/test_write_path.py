@@ -301,3 +301,63 @@ def test_saving_the_form_after_a_publish_changes_no_time(editor_client, editor):
     assert (story.headline, story.published_at) == ("Edited", published)
     latest, before = story.history.all()[:2]
     assert latest.published_at == before.published_at
+
+
+def test_restoring_a_version_whose_picture_is_gone_keeps_every_page_up(client, editor):
+    from django.core.files.storage import default_storage
+
+    story = ArticleFactory(published=True, image=picture(), image_alt="First")
+    first_picture = story.image.name
+    services.update_article(
+        article=story, user=editor, image=picture(colour="red"), image_alt="Second"
+    )
+    default_storage.delete(first_picture)
+    restored = services.restore_version(
+        article=story, version=story.history.earliest(), user=editor
+    )
+    assert not restored.image
+    assert restored.history.latest().history_change_reason == (
+        "Restored version 1 (its picture is no longer stored)"
+    )
+    for url in ["/", restored.get_absolute_url(), "/feeds/rss/"]:
+        assert client.get(url).status_code == 200
+
+
+def test_a_picture_that_is_not_stored_is_refused_by_name():
+    with pytest.raises(ValidationError) as refused:
+        services.import_articles(
+            user=None,
+            stories=[
+                {
+                    "headline": "Lost picture",
+                    "slug": "lost-picture",
+                    "standfirst": "x",
+                    "source": SourceFactory(),
+                    "image": "articles/2016/12/gone.jpg",
+                    "image_alt": "Gone",
+                }
+            ],
+        )
+    assert "image" in refused.value.message_dict
+    assert not Article.objects.exists()
+
+
+def test_restoring_words_never_publishes_or_takes_down(editor):
+    story = ArticleFactory(headline="First draft")
+    services.update_article(article=story, user=editor, headline="Better")
+    story = services.publish_article(article=story, user=editor)
+    went_out = story.published_at
+    restored = services.restore_version(
+        article=story, version=story.history.earliest(), user=editor
+    )
+    assert restored.headline == "First draft"
+    assert (restored.status, restored.published_at) == ("published", went_out)
+
+
+def test_a_draft_taking_an_old_address_leaves_its_redirect_alone(client):
+    live = ArticleFactory(published=True, slug="budget")
+    old_url = live.get_absolute_url()
+    live = services.update_article(article=live, user=None, slug="budget-passes")
+    draft = ArticleFactory(slug="draft")
+    services.update_article(article=draft, user=None, slug="budget")
+    assert client.get(old_url)["Location"] == live.get_absolute_url()
