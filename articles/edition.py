@@ -76,6 +76,8 @@ class Snapshot:
     complete: bool
     # Published stories in each listing at that moment (see State.counts).
     counts: dict
+    # The Edition row's revision it was loaded from.
+    revision: int = 0
 
     def at(self, now):
         """The state at `now`, or None when `now` is past what this snapshot
@@ -109,12 +111,21 @@ class Snapshot:
             [(moment.isoformat(), source) for moment, source in self.upcoming],
             self.complete,
             self.counts,
+            self.revision,
         )
 
     @classmethod
     def from_cache(cls, value):
-        number, changed_at, live_since, upcoming, complete, counts = value
-        return cls(number, changed_at, live_since, _times(upcoming), complete, counts)
+        number, changed_at, live_since, upcoming, complete, counts, revision = value
+        return cls(
+            number,
+            changed_at,
+            live_since,
+            _times(upcoming),
+            complete,
+            counts,
+            revision,
+        )
 
 
 def _times(upcoming):
@@ -161,11 +172,16 @@ def load(now=None):
     now = now or timezone.now()
     row = (
         Edition.objects.filter(pk=1)
-        .values("number", "changed_at", *SCHEDULE_FIELDS)
+        .values("number", "changed_at", "revision", *SCHEDULE_FIELDS)
         .first()
     )
     # No row only after a test suite's flush: no change recorded yet.
-    row = row or {"number": 0, "changed_at": None, "schedule_complete": None}
+    row = row or {
+        "number": 0,
+        "changed_at": None,
+        "revision": 0,
+        "schedule_complete": None,
+    }
     if row["schedule_complete"] is not None:
         snapshot = _from_row(row)
         if snapshot.at(now) is not None:
@@ -184,6 +200,7 @@ def _from_row(row):
         upcoming=_times(row["upcoming"]),
         complete=row["schedule_complete"],
         counts=row["live_counts"],
+        revision=row["revision"],
     )
 
 
@@ -216,8 +233,24 @@ def state_for(request):
 
 def refresh():
     """Store a new snapshot for every app server. Called by desk/services.py
-    once a change has been committed."""
-    _store(load(), replace=True)
+    once a change has been committed.
+
+    Two writers committing close together each store what they loaded, and
+    the older one may be stored last. So after storing, each checks the
+    row's revision: whoever stored last then sees any newer change and
+    stores again, and the cache never keeps an older edition than the
+    database's."""
+    for _ in range(5):
+        snapshot = load()
+        _store(snapshot, replace=True)
+        latest = Edition.objects.filter(pk=1).values_list("revision", flat=True).first()
+        if latest is None or latest <= snapshot.revision:
+            return
+    logger.warning("Edition still changing after five stores; readers load it")
+    try:
+        cache.delete(CACHE_KEY)
+    except Exception:
+        logger.warning("Cache unavailable; edition not cleared", exc_info=True)
 
 
 def _store(snapshot, *, replace):

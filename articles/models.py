@@ -324,6 +324,9 @@ class Edition(models.Model):
 
     number = models.PositiveBigIntegerField(default=1)
     changed_at = models.DateTimeField(default=timezone.now)
+    # Goes up with every change to this row, the schedule's included: a
+    # server storing a snapshot can tell whether a newer one was written.
+    revision = models.PositiveBigIntegerField(default=0)
     # What the clock alone will change, worked out by the services with each
     # change, so that reading the edition is reading this row: the latest
     # publication time already passed, and the stories scheduled ([ISO time,

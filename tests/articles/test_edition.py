@@ -110,3 +110,31 @@ def test_a_scheduled_story_going_live_changes_nothing_in_the_database():
     assert edition.current(later).token != edition.current().token
     assert Edition.objects.get(pk=1).number == row.number
     assert Article.objects.published(at=later).get() == story
+
+
+def test_an_older_edition_stored_last_is_replaced_by_the_newer(monkeypatch):
+    """Two writers commit close together; the first loaded its snapshot
+    before the second committed, but stores it after the second stored
+    its own. The first sees the newer revision and stores again."""
+    story = ArticleFactory(published=True)
+    older = edition.load()
+    services.update_article(article=story, user=None, headline="Second change")
+    newer = edition.load()
+    assert newer.revision > older.revision
+    loads = iter([older])
+    real_load = edition.load
+    monkeypatch.setattr(edition, "load", lambda: next(loads, None) or real_load())
+    edition.refresh()
+    stored = edition.Snapshot.from_cache(cache.get(edition.CACHE_KEY))
+    assert stored.revision == newer.revision
+    assert edition.current().token == newer.at(timezone.now()).token
+
+
+def test_every_change_moves_the_revision_even_a_schedule():
+    story = ArticleFactory(published=False)
+    before = Edition.objects.get(pk=1)
+    services.publish_article(
+        article=story, user=None, at=timezone.now() + datetime.timedelta(days=1)
+    )
+    after = Edition.objects.get(pk=1)
+    assert after.revision > before.revision and after.number == before.number

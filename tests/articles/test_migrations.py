@@ -80,3 +80,31 @@ def test_dotted_slugs_are_repaired_and_old_slugs_become_redirects():
         ("old-name", renamed.pk)
     ]
     assert apps.get_model("articles", "Edition").objects.get().number == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("back_to_the_latest_afterwards")
+def test_the_schedule_and_counts_are_worked_out_by_the_migration():
+    apps = migrate([("articles", "0008_edition_schedule")])
+    Source = apps.get_model("articles", "Source")
+    Article = apps.get_model("articles", "Article")
+    Edition = apps.get_model("articles", "Edition")
+    Edition.objects.update_or_create(pk=1, defaults={"number": 3})
+    source = Source.objects.create(name="Wire", slug="wire")
+    now = timezone.now()
+    day = datetime.timedelta(days=1)
+    for n, at in enumerate([now - day, now - 2 * day, now + day]):
+        Article.objects.create(
+            headline=f"Story {n}",
+            slug=f"story-{n}",
+            standfirst="x",
+            source=source,
+            status="published",
+            published_at=at,
+        )
+    apps = migrate([("articles", "0009_edition_revision_and_schedule")])
+    row = apps.get_model("articles", "Edition").objects.get(pk=1)
+    assert row.schedule_complete is True
+    assert row.live_counts == {"front": 2, f"source:{source.pk}": 2}
+    assert [source_id for _, source_id in row.upcoming] == [source.pk]
+    assert row.live_since == now - day
