@@ -63,6 +63,7 @@ class SourceAdmin(admin.ModelAdmin):
     def delete_model(self, request, obj):
         services.delete_source(source=obj, user=request.user)
 
+    @transaction.atomic
     def delete_queryset(self, request, queryset):
         for source in queryset:
             services.delete_source(source=source, user=request.user)
@@ -197,6 +198,9 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def delete_model(self, request, obj):
         services.delete_article(article=obj, user=request.user)
 
+    # A bulk action is one change: all of it or none, with one new edition
+    # and one purge once it commits.
+    @transaction.atomic
     def delete_queryset(self, request, queryset):
         for story in queryset:
             services.delete_article(article=story, user=request.user)
@@ -347,6 +351,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     # Actions.
 
     @admin.action(description="Publish now", permissions=["publish"])
+    @transaction.atomic
     def publish_now(self, request, queryset):
         to_publish = [story for story in queryset if not story.is_published]
         for story in to_publish:
@@ -354,6 +359,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
         self.report(request, len(to_publish), len(queryset), "published", "live")
 
     @admin.action(description="Unpublish (back to draft)", permissions=["publish"])
+    @transaction.atomic
     def unpublish(self, request, queryset):
         to_draft = [s for s in queryset if s.status != Article.Status.DRAFT]
         for story in to_draft:

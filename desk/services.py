@@ -237,8 +237,10 @@ def import_articles(*, user, stories, batch_size=1000):
     for story, times in zip(created, archive_times, strict=True):
         if times:
             Article.objects.filter(pk=story.pk).update(**times)
-    if any(_visibility(story) != HIDDEN for story in rows):
-        _new_edition(tags={"front", "feeds", "sitemaps"})
+    shown = [story for story in rows if _visibility(story) != HIDDEN]
+    if shown:
+        sources = {f"source-{story.source.slug}" for story in shown}
+        _new_edition(tags=sources | {"front", "feeds", "sitemaps"})
     return created
 
 
@@ -418,7 +420,7 @@ def _shown(story, *, before, after=None, tags=None):
     if LIVE in (before, after):
         _new_edition(tags=tags or _pages_showing(story))
     elif SCHEDULED in (before, after):
-        _new_schedule()
+        _new_schedule(tags=tags or _pages_showing(story))
 
 
 def _new_edition(*, tags):
@@ -426,26 +428,52 @@ def _new_edition(*, tags):
     transaction; after it commits, store the new edition for every app
     server and purge what the CDN holds."""
     _record_edition(visible=True)
-    transaction.on_commit(lambda: cdn.purge(tags), robust=True)
+    _after_commit().tags.update(tags)
 
 
-def _new_schedule():
+def _new_schedule(*, tags):
     """Nothing readers see has changed yet, but what the clock will bring
-    has: a story was scheduled, rescheduled or unscheduled."""
+    has: a story was scheduled, rescheduled or unscheduled. The pages that
+    will show it are purged too: a CDN's copy fetched before now knows
+    nothing of the new time, and would keep its full lifetime past it."""
     _record_edition(visible=False)
+    _after_commit().tags.update(tags)
 
 
 def _record_edition(*, visible):
     now = timezone.now()
     # Locked first: the schedule below then sees every change committed by
     # a writer that held the lock before this one.
-    row, _ = Edition.objects.select_for_update().get_or_create(
-        pk=1, defaults={"number": 0}
-    )
+    row, _ = Edition.objects.select_for_update().get_or_create(pk=1)
     if visible:
         row.number += 1
         row.changed_at = now
+    row.revision += 1
     for name, value in edition.schedule(now).items():
         setattr(row, name, value)
     row.save()
-    transaction.on_commit(edition.refresh, robust=True)
+
+
+class _AfterCommit:
+    """What follows the commit of a transaction that changed the edition,
+    once however many changes it held (a bulk action): the new edition
+    stored for every app server, then one purge of every page affected."""
+
+    def __init__(self):
+        self.tags = set()
+
+    def __call__(self):
+        edition.refresh()
+        cdn.purge(self.tags)
+
+
+def _after_commit():
+    # Django keeps the callbacks of the open transaction on the connection:
+    # find this transaction's, or register one.
+    callbacks = transaction.get_connection().run_on_commit
+    for _, callback, _ in callbacks:
+        if isinstance(callback, _AfterCommit):
+            return callback
+    callback = _AfterCommit()
+    transaction.on_commit(callback, robust=True)
+    return callback

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from redis.exceptions import ConnectionError as RedisConnectionError
 
+from articles import edition
 from articles.models import Article
 from core import deploy
 from desk import services
@@ -166,6 +167,18 @@ def test_the_deploy_id_follows_the_code(settings):
     deploy.deploy_id.cache_clear()
 
 
+def test_the_deploy_id_follows_the_settings_every_page_shows(settings):
+    settings.DEPLOY_ID = "release-1"
+    deploy.deploy_id.cache_clear()
+    try:
+        before = deploy.deploy_id()
+        settings.SITE_URL = "https://elsewhere.example"
+        deploy.deploy_id.cache_clear()
+        assert deploy.deploy_id() != before
+    finally:
+        deploy.deploy_id.cache_clear()
+
+
 def test_each_page_number_is_cached_apart_and_junk_parameters_share(client):
     for n in range(25):
         ArticleFactory(published=True, headline=f"Item {n:02d}")
@@ -237,6 +250,33 @@ def test_pages_name_what_they_show_for_purging(client, story):
     assert keys("/sitemap-stories.xml") == {"site", "sitemaps"}
 
 
+def test_an_old_address_is_purged_with_its_story(client, story):
+    old = story.get_absolute_url()
+    services.update_article(article=story, user=None, slug="harbour-opens")
+    moved = client.get(old)
+    assert moved.status_code == 301
+    assert set(moved["Surrogate-Key"].split()) == {"site", f"story-{story.pk}"}
+
+
+def test_a_missing_page_is_kept_briefly_and_never_past_a_scheduled_time(client):
+    missing = client.get("/stories/2026/01/02/no-such-story/")
+    assert missing.status_code == 404
+    assert cache_control(missing) == {"public": True, "max-age": 60, "s-maxage": 60}
+    assert set(missing["Surrogate-Key"].split()) == {"site"}
+    live_at = timezone.now() + datetime.timedelta(seconds=20)
+    ArticleFactory(status=Article.Status.PUBLISHED, published_at=live_at)
+    capped = cache_control(client.get("/sources/nowhere/"))
+    assert capped["max-age"] <= 20 and capped["s-maxage"] <= 20
+
+
+def test_an_editors_missing_page_stays_private(admin_client):
+    for url in ["/sources/nowhere/", "/admin/articles/nothing-here/"]:
+        response = admin_client.get(url)
+        assert response.status_code == 404, url
+        directives = cache_control(response)
+        assert directives.get("private") and "public" not in directives, url
+
+
 def test_staff_and_admin_pages_stay_private(admin_client, story):
     for url in [f"/preview/{story.pk}/", "/admin/", "/admin/articles/article/"]:
         directives = cache_control(admin_client.get(url))
@@ -262,6 +302,70 @@ def test_a_publish_purges_the_pages_that_show_it(story, editor, monkeypatch):
         "feeds",
         "sitemaps",
     }
+
+
+def test_a_schedule_purges_the_pages_that_will_show_it(story, editor, monkeypatch):
+    # A CDN's copy fetched before the story was scheduled knows nothing of
+    # its time, and would outlive it.
+    purged = []
+    monkeypatch.setattr("core.cdn.purge", purged.append)
+    draft = ArticleFactory(source=story.source)
+    later = timezone.now() + datetime.timedelta(hours=2)
+    services.publish_article(article=draft, user=editor, at=later)
+    assert purged == [
+        {f"story-{draft.pk}", "source-wire", "front", "feeds", "sitemaps"}
+    ]
+
+
+def test_an_import_purges_its_sources_pages(story, monkeypatch):
+    purged = []
+    monkeypatch.setattr("core.cdn.purge", purged.append)
+    other = SourceFactory(slug="agency")
+    services.import_articles(
+        user=None,
+        stories=[
+            {
+                "headline": f"Imported {n}",
+                "slug": f"imported-{n}",
+                "standfirst": "From the archive.",
+                "source": source,
+                "status": Article.Status.PUBLISHED,
+                "published_at": timezone.now() - datetime.timedelta(days=3),
+            }
+            for n, source in enumerate([story.source, other])
+        ],
+    )
+    assert purged == [{"source-wire", "source-agency", "front", "feeds", "sitemaps"}]
+
+
+def test_a_bulk_action_stores_one_edition_and_purges_once(
+    editor_client, story, monkeypatch
+):
+    purged, refreshed = [], []
+    monkeypatch.setattr("core.cdn.purge", purged.append)
+    real_refresh = edition.refresh
+    monkeypatch.setattr(
+        edition, "refresh", lambda: refreshed.append(1) or real_refresh()
+    )
+    drafts = ArticleFactory.create_batch(3, source=story.source)
+    response = editor_client.post(
+        "/admin/articles/article/",
+        {
+            "action": "publish_now",
+            "_selected_action": [draft.pk for draft in drafts],
+        },
+    )
+    assert response.status_code == 302
+    assert Article.objects.published().count() == 4
+    assert len(purged) == 1 and len(refreshed) == 1
+    assert {f"story-{draft.pk}" for draft in drafts} <= purged[0]
+    assert client_sees_all(editor_client, drafts)
+
+
+def client_sees_all(client, stories):
+    client.logout()
+    front = client.get("/").content.decode()
+    return all(story.headline in front for story in stories)
 
 
 def test_a_failed_transaction_purges_nothing(story, editor, monkeypatch):
