@@ -11,19 +11,13 @@ from core import pagecache
 
 from .edition import EDITION
 
-# Never reader pages: the editors' desk and previews, and what the
-# middleware above has already answered.
-NOT_READER_PAGES = ("/admin/", "/preview/", "/static/", "/media/")
-
 
 class CachedReaderPageMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method in ("GET", "HEAD") and not request.path.startswith(
-            NOT_READER_PAGES
-        ):
+        if pagecache.is_reader_page(request):
             # As CommonMiddleware would, before anything is answered: an
             # unknown Host gets its 400.
             request.get_host()

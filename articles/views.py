@@ -15,8 +15,8 @@ from core import pagecache
 from .edition import EditionPaginator, reader_page, state_for
 from .models import Article, Source
 
-# Lists change whenever a story is published; a minute keeps them fresh, and
-# so does it corrections to a story.
+# A browser's lifetime for reader pages: lists change whenever a story is
+# published, and a story whenever it is corrected; a minute keeps both fresh.
 MAX_AGE = 60
 
 
@@ -80,13 +80,18 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
             renamed = self.get_queryset().formerly_at(self.kwargs["slug"]).first()
             if renamed is None:
                 raise
-            return redirect(renamed.get_absolute_url(), permanent=True)
-        canonical = self.object.get_absolute_url()
-        if request.path != canonical:
+            return self.moved(renamed)
+        if request.path != self.object.get_absolute_url():
             # Same story, other date in the URL (e.g. its time was corrected).
-            return redirect(canonical, permanent=True)
+            return self.moved(self.object)
         response = self.render_to_response(self.get_context_data(object=self.object))
         return self.validated(response, self.object)
+
+    @staticmethod
+    def moved(story):
+        # Tagged as the story: when it moves again, the purge reaches this.
+        response = redirect(story.get_absolute_url(), permanent=True)
+        return pagecache.tag(response, f"story-{story.pk}")
 
     @staticmethod
     def validated(response, story):

@@ -5,7 +5,11 @@ requirements can change what a page contains without any story changing;
 putting this id in every ETag and cached page's key makes such a deploy
 reach readers at once. It is a digest of those files' contents, so every
 app server running the same release gets the same id, whatever their file
-times or paths. DEPLOY_ID (say, the git revision) overrides it.
+times or paths. The settings that go into every page (the site's address
+and name, its time zone and language, where static files and uploads are
+served from) are part of it too: changing one in the environment reaches
+readers at the restart. DEPLOY_ID (say, the git revision) overrides the
+code's part.
 """
 
 import functools
@@ -16,16 +20,27 @@ from django.apps import apps
 from django.conf import settings
 
 SUFFIXES = {".py", ".html", ".xml", ".txt", ".css", ".js", ".svg", ".png", ".md"}
+PAGE_SETTINGS = [
+    "SITE_URL",
+    "SITE_NAME",
+    "TIME_ZONE",
+    "LANGUAGE_CODE",
+    "STATIC_URL",
+    "MEDIA_URL",
+]
 
 
 @functools.cache
 def deploy_id():
-    if settings.DEPLOY_ID:
-        return settings.DEPLOY_ID
     digest = hashlib.sha256()
-    for path in sorted(_sources()):
-        digest.update(str(path.relative_to(settings.BASE_DIR)).encode())
-        digest.update(path.read_bytes())
+    if settings.DEPLOY_ID:
+        digest.update(settings.DEPLOY_ID.encode())
+    else:
+        for path in sorted(_sources()):
+            digest.update(str(path.relative_to(settings.BASE_DIR)).encode())
+            digest.update(path.read_bytes())
+    for name in PAGE_SETTINGS:
+        digest.update(f"\0{name}={getattr(settings, name)}".encode())
     return digest.hexdigest()[:12]
 
 

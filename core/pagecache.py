@@ -50,6 +50,12 @@ KEPT_HEADERS = [
 ]
 # On every reader page, so that an operator can purge the whole site.
 SITE_TAG = "site"
+# Never reader pages: the editors' desk and previews, and files.
+NOT_READER_PAGES = ("/admin/", "/preview/", "/static/", "/media/")
+# A missing page's lifetime, for browsers and a CDN alike: short, since the
+# address may yet be given to a story, and no purge names a page that was
+# not there.
+NOT_FOUND_MAX_AGE = 60
 # The query parameters reader pages read: the page number of a listing, and
 # of a sitemap. Any other (utm_source, a cache-buster) shares the same copy.
 QUERY = ("page", "p")
@@ -110,6 +116,28 @@ def from_cache(request, *, edition):
     if entry is None:
         return None
     return _answer(request, _response(entry), state, entry[1])
+
+
+def is_reader_page(request):
+    return request.method in ("GET", "HEAD") and not request.path.startswith(
+        NOT_READER_PAGES
+    )
+
+
+def not_found(request, response):
+    """Headers for a reader's 404: cacheable by anyone for a short while
+    (a CDN would otherwise apply its own default, often an hour), never past
+    the next scheduled story's time. The editors' 404s stay private."""
+    if not is_reader_page(request) or settings.SESSION_COOKIE_NAME in request.COOKIES:
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+    lifetime = min(NOT_FOUND_MAX_AGE, settings.CDN_MAX_AGE)
+    state = getattr(request, "page_cache_state", None)
+    if state is not None and state.next_change is not None:
+        remaining = state.next_change.timestamp() - timezone.now().timestamp()
+        lifetime = min(lifetime, max(0, math.floor(remaining)))
+    patch_cache_control(response, public=True, max_age=lifetime, s_maxage=lifetime)
+    return tag(response)
 
 
 def _lookup(request, edition):

@@ -4,7 +4,10 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, HttpResponseServerError
 from django.template.loader import render_to_string
+from django.views import defaults
 from django.views.static import serve
+
+from . import pagecache
 
 
 def database_reachable():
@@ -30,6 +33,13 @@ def server_error(request):
         response["Cache-Control"] = "no-store"
         return response
     return HttpResponseServerError(render_to_string("500.html", context))
+
+
+def page_not_found(request, exception):
+    """Django's 404 page (templates/404.html), with the lifetime a reader's
+    missing page may be kept for (core/pagecache.py)."""
+    response = defaults.page_not_found(request, exception)
+    return pagecache.not_found(request, response)
 
 
 def media(request, path):

@@ -20,4 +20,5 @@ if settings.SERVE_MEDIA:
         re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", core_views.media)
     ]
 
+handler404 = "core.views.page_not_found"
 handler500 = "core.views.server_error"
