@@ -31,6 +31,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from core import pagecache
+from core.cache import report
 
 from .models import Article, Edition
 
@@ -209,7 +210,9 @@ def current(now=None, *, cached=NOT_READ):
     value already read from it under CACHE_KEY), or loaded."""
     now = now or timezone.now()
     cached = _cache_get(CACHE_KEY) if cached is NOT_READ else _snapshot(cached)
-    if cached is not None and (state := cached.at(now)) is not None:
+    if _Unstored.pending:
+        cached = None
+    elif cached is not None and (state := cached.at(now)) is not None:
         return state
     try:
         snapshot = load(now)
@@ -221,7 +224,7 @@ def current(now=None, *, cached=NOT_READ):
     # `add`, not `set`: a writer may have stored a newer snapshot since this
     # one was read. Past the end of a snapshot's schedule the stored one is
     # of no use to anyone, and is replaced.
-    _store(snapshot, replace=cached is not None)
+    _store(snapshot, replace=cached is not None or _Unstored.pending)
     return snapshot.at(now)
 
 
@@ -249,8 +252,17 @@ def refresh():
     logger.warning("Edition still changing after five stores; readers load it")
     try:
         cache.delete(CACHE_KEY)
-    except Exception:
-        logger.warning("Cache unavailable; edition not cleared", exc_info=True)
+    except Exception as error:
+        report(error, "Cache unavailable; edition not cleared")
+
+
+class _Unstored:
+    """Whether this process failed to store a snapshot (the cache was down
+    when a change committed here). The cache may then still hold the one
+    from before the change, so the next reading here loads afresh and
+    stores it, rather than waiting out TIMEOUT."""
+
+    pending = False
 
 
 def _store(snapshot, *, replace):
@@ -261,15 +273,18 @@ def _store(snapshot, *, replace):
         else:
             cache.add(CACHE_KEY, value, TIMEOUT)
         cache.set(LAST_KNOWN_KEY, value, None)
-    except Exception:  # Any backend's connection error: the cache is optional.
-        logger.warning("Cache unavailable; edition not stored", exc_info=True)
+    except Exception as error:  # Any backend's connection error: optional.
+        _Unstored.pending = True
+        report(error, "Cache unavailable; edition not stored")
+    else:
+        _Unstored.pending = False
 
 
 def _cache_get(key):
     try:
         return _snapshot(cache.get(key))
-    except Exception:
-        logger.warning("Cache unavailable; loading the edition", exc_info=True)
+    except Exception as error:
+        report(error, "Cache unavailable; loading the edition")
         return None
 
 

@@ -7,6 +7,8 @@ from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 
+from .cache import report
+
 logger = logging.getLogger(__name__)
 
 # The reader's pages load nothing from third parties; the admin keeps
@@ -66,7 +68,10 @@ def _database_answers():
             cursor.execute("SELECT 1")
     except DatabaseError:
         connection.close_if_unusable_or_obsolete()
-        return _failed("database")
+        # The answer is public: the error's text (addresses, user names)
+        # goes to the log for the operator; the probe learns which failed.
+        logger.error("Health check: the database does not answer", exc_info=True)
+        return "error"
     return "ok"
 
 
@@ -76,16 +81,10 @@ def _cache_answers():
         cache.set(key, "ok", 10)
         answered = cache.get(key)
         cache.delete(key)
-    except Exception:  # Any backend's connection error.
-        return _failed("cache")
+    except Exception as error:  # Any backend's connection error.
+        report(error, "Health check: the cache does not answer")
+        return "error"
     if answered != "ok":
         logger.error("Health check: the cache did not keep a value")
         return "error"
     return "ok"
-
-
-def _failed(dependency):
-    # The answer is public: the error's text (addresses, user names) goes to
-    # the log for the operator, and the probe is told only which one failed.
-    logger.error("Health check: the %s does not answer", dependency, exc_info=True)
-    return "error"

@@ -32,6 +32,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 
 from . import cdn
+from .cache import report
 from .deploy import deploy_id
 
 logger = logging.getLogger(__name__)
@@ -227,8 +228,8 @@ def _cache_headers(response, state, max_age):
 def _get_many(keys):
     try:
         return cache.get_many(keys)
-    except Exception:  # Any backend's connection error: render instead.
-        logger.warning("Cache unavailable; rendering afresh", exc_info=True)
+    except Exception as error:  # Any backend's connection error: render instead.
+        report(error, "Cache unavailable; rendering afresh")
         return {}
 
 
@@ -237,5 +238,5 @@ def _set(key, entry):
         return
     try:
         cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
-    except Exception:
-        logger.warning("Cache unavailable; page not kept", exc_info=True)
+    except Exception as error:
+        report(error, "Cache unavailable; page not kept")

@@ -178,6 +178,10 @@ def env_seconds(name, default):
     return int(value)
 
 
+# After Redis fails, it is not asked again for this long (core/cache.py):
+# requests render from the database at once instead of each waiting for it.
+CACHE_RETRY_SECONDS = env_seconds("CACHE_RETRY_SECONDS", 5)
+
 # Rendered reader pages are kept this long in the shared cache (any change
 # to the stories makes a new copy anyway; 0 keeps none).
 PAGE_CACHE_SECONDS = env_seconds("PAGE_CACHE_SECONDS", 60 * 60)
@@ -264,12 +268,16 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"database_outage": {"()": "core.logs.DatabaseOutage"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler"},
         "null": {"class": "logging.NullHandler"},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL") or "INFO"},
     "loggers": {
+        # A database outage is a line every half minute, not a traceback for
+        # every reader answered 503 (core/logs.py).
+        "django.request": {"filters": ["database_outage"]},
         # Bad Host headers are answered with 400; no need to shout about each.
         "django.security.DisallowedHost": {"handlers": ["null"], "propagate": False},
     },

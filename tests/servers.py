@@ -181,6 +181,14 @@ def wait_for(server, timeout=30):
     pytest.fail(f"gunicorn did not listen in {timeout}s:\n{server.logged()[-3000:]}")
 
 
+def until(check, timeout=15):
+    """Wait (bounded) for `check()` to be true; return its last value."""
+    deadline = time.monotonic() + timeout
+    while not (result := check()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return result
+
+
 class TcpProxy:
     """Forwards 127.0.0.1:<port> to a real server. `cut()` refuses new
     connections and drops the open ones, as a server that died would;

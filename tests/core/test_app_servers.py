@@ -5,7 +5,6 @@ the database gone the pages already cached are still served, the rest is the
 rendered from the database."""
 
 import http.cookiejar
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -18,7 +17,14 @@ from articles.models import Article
 from desk import services
 from tests.desk.admin_forms import form_data
 from tests.factories import ArticleFactory, SourceFactory
-from tests.servers import NoRedirects, TcpProxy, database_url, gunicorn, redis_url
+from tests.servers import (
+    NoRedirects,
+    TcpProxy,
+    database_url,
+    gunicorn,
+    redis_url,
+    until,
+)
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -146,14 +152,6 @@ def test_a_change_through_one_server_is_seen_by_the_other_at_once(
             page = shown(other, path)[1]
             assert "Bridge opens" not in page and "Older news" in page, path
         assert older.headline in shown(one, "/")[1]
-
-
-def until(check, timeout=15):
-    """Wait (bounded) for `check()` to be true; return its last value."""
-    deadline = time.monotonic() + timeout
-    while not (result := check()) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    return result
 
 
 def test_with_the_database_gone_cached_pages_are_still_served(
