@@ -309,23 +309,26 @@ class _Edition:
 EDITION = _Edition()
 
 
-def reader_page(view=None, *, max_age=60):
+def reader_page(view=None, *, max_age=60, query=()):
     """Serve a reader page's view through the shared page cache, keyed on
     what readers can see now (core/pagecache.py); `max_age` is the
-    browser's lifetime for the page.
+    browser's lifetime for the page, `query` the page-number parameters it
+    reads ("page" for a listing, "p" for a sitemap).
 
-        @method_decorator(reader_page, name="dispatch")
+        @method_decorator(reader_page(query=["page"]), name="dispatch")
         class FrontPage(ListView): ...
     """
     if view is None:
-        return functools.partial(reader_page, max_age=max_age)
+        return functools.partial(reader_page, max_age=max_age, query=tuple(query))
 
     @functools.wraps(view)
     def serve(request, *args, **kwargs):
         render = functools.partial(view, request, *args, **kwargs)
         if request.method not in ("GET", "HEAD"):
             return render()
-        return pagecache.serve(request, render, edition=EDITION, max_age=max_age)
+        return pagecache.serve(
+            request, render, edition=EDITION, max_age=max_age, query=query
+        )
 
     return serve
 

@@ -39,7 +39,7 @@ class PublishedArticlesMixin:
         )
 
 
-@method_decorator(reader_page(max_age=MAX_AGE), name="dispatch")
+@method_decorator(reader_page(max_age=MAX_AGE, query=["page"]), name="dispatch")
 class ArticleListView(PublishedArticlesMixin, ListView):
     template_name = "articles/article_list.html"
 
@@ -48,7 +48,7 @@ class ArticleListView(PublishedArticlesMixin, ListView):
         return pagecache.tag(response, "front")
 
 
-@method_decorator(reader_page(max_age=MAX_AGE), name="dispatch")
+@method_decorator(reader_page(max_age=MAX_AGE, query=["page"]), name="dispatch")
 class SourceArticleListView(PublishedArticlesMixin, ListView):
     template_name = "articles/source_detail.html"
 

@@ -23,10 +23,12 @@ page is rendered from the database as if nothing were cached.
 import hashlib
 import logging
 import math
+import re
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
@@ -57,9 +59,12 @@ NOT_READER_PAGES = ("/admin/", "/preview/", "/static/", "/media/")
 # address may yet be given to a story, and no purge names a page that was
 # not there.
 NOT_FOUND_MAX_AGE = 60
-# The query parameters reader pages read: the page number of a listing, and
-# of a sitemap. Any other (utm_source, a cache-buster) shares the same copy.
+# The query parameters reader pages may read: the page number of a listing,
+# and of a sitemap. A page declares which of them it reads (`serve(query=)`);
+# any other (utm_source, a cache-buster, a page number on a story) shares the
+# same copy. Page numbers are cached only in their one canonical form.
 QUERY = ("page", "p")
+CANONICAL_NUMBER = re.compile(r"[1-9][0-9]{0,8}")
 
 
 def etag(*parts):
@@ -76,10 +81,11 @@ def tag(response, *tags):
     return response
 
 
-def serve(request, render, *, edition, max_age=60):
+def serve(request, render, *, edition, max_age=60, query=()):
     """The response for a reader page: from the cache when this version of
     it was rendered before, on any app server; otherwise `render()`'s, kept
-    for the next request. `max_age` is the browser's lifetime for it.
+    for the next request. `max_age` is the browser's lifetime for it;
+    `query` the page-number parameters (from QUERY) the page reads.
 
     `edition` says what readers see now: its `cache_key` is read from the
     cache together with the page (one round trip), and its `state(value)`,
@@ -88,8 +94,15 @@ def serve(request, render, *, edition, max_age=60):
     of last change is the default Last-Modified, and its next scheduled
     change caps every lifetime.
     """
+    canonical = _canonical_query(request, query)
+    if canonical is not None:
+        return canonical
+    key = _key(request, query)
     missed = getattr(request, "page_cache_miss", None)
-    key, state, entry = missed or _lookup(request, edition)
+    if missed is not None and missed[0] == key:
+        _, state, entry = missed
+    else:
+        _, state, entry = _lookup(request, edition, key)
     if entry is not None:
         return _answer(request, _response(entry), state, entry[1])
     response = render()
@@ -113,10 +126,47 @@ def from_cache(request, *, edition):
     """The cached copy of the page at this address, answered as serve()
     would answer it, or None. For middleware that answers before the URL is
     even resolved (articles/middleware.py)."""
-    _, state, entry = _lookup(request, edition)
+    if any(
+        not CANONICAL_NUMBER.fullmatch(request.GET[name])
+        for name in QUERY
+        if name in request.GET
+    ):
+        return None  # the view redirects it, or answers 404
+    _, state, entry = _lookup(request, edition, _key(request, QUERY))
     if entry is None:
         return None
     return _answer(request, _response(entry), state, entry[1])
+
+
+def _canonical_query(request, query):
+    """None if the page numbers `query` names are in their one form (none
+    for the first page); otherwise a permanent redirect to that form, or
+    404 for what is no number at all. Each spelling of a number ("01",
+    "１", "+1") would otherwise render and keep a copy of its own."""
+    changed = False
+    params = request.GET.copy()
+    for name in query:
+        if name not in params:
+            continue
+        value = params[name]
+        if CANONICAL_NUMBER.fullmatch(value) and value != "1":
+            continue
+        try:
+            number = int(value)  # Unicode digits, zeros, signs, spaces
+        except ValueError:
+            raise Http404(f"{name}={value!r} is not a page number") from None
+        if number < 1 or not CANONICAL_NUMBER.fullmatch(str(number)):
+            raise Http404(f"{name}={value!r} is not a page number")
+        changed = True
+        if number == 1:
+            del params[name]
+        else:
+            params[name] = str(number)
+    if not changed:
+        return None
+    kept = urlencode(list(params.lists()), doseq=True)
+    location = request.path + (f"?{kept}" if kept else "")
+    return tag(HttpResponsePermanentRedirect(location))
 
 
 def is_reader_page(request):
@@ -141,8 +191,7 @@ def not_found(request, response):
     return tag(response)
 
 
-def _lookup(request, edition):
-    key = _key(request)
+def _lookup(request, edition, key):
     found = _get_many([edition.cache_key, key])
     state = edition.state(found.get(edition.cache_key))
     entry = found.get(key)
@@ -174,11 +223,14 @@ def _answer(request, response, state, max_age):
     return response
 
 
-def _key(request):
+def _key(request, query):
     address = (
         request.path
         + "?"
-        + "&".join(f"{name}={request.GET.get(name, '')}" for name in QUERY)
+        + "&".join(
+            f"{name}={request.GET.get(name, '') if name in query else ''}"
+            for name in QUERY
+        )
     )
     digest = hashlib.sha256(address.encode()).hexdigest()[:40]
     return f"page:{deploy_id()}:{digest}"

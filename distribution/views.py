@@ -15,12 +15,14 @@ from core.links import absolute
 
 from .sitemaps import SITEMAPS, NewsSitemap
 
-# Sitemaps are read by crawlers every few minutes at most.
-sitemap_page = reader_page(max_age=300)
+# Sitemaps are read by crawlers every few minutes at most. A sitemap's own
+# pages are numbered by "p" (Django's sitemap view); the index has none.
+sitemap_index_page = reader_page(max_age=300)
+sitemap_page = reader_page(max_age=300, query=["p"])
 
 
 @require_safe
-@sitemap_page
+@sitemap_index_page
 @x_robots_tag
 def sitemap_index(request):
     """Like django.contrib.sitemaps.views.index, but with every address on

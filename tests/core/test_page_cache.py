@@ -189,6 +189,35 @@ def test_each_page_number_is_cached_apart_and_junk_parameters_share(client):
     assert client.get("/?page=abc").status_code == 404
 
 
+@pytest.mark.parametrize(
+    "spelling, number",
+    [("02", "2"), ("002", "2"), ("２", "2"), ("+2", "2"), ("1", None), ("01", None)],
+)
+def test_a_page_number_has_one_address(client, spelling, number):
+    ArticleFactory.create_batch(25, published=True)
+    response = client.get("/", {"page": spelling, "utm_source": "x"})
+    assert response.status_code == 301
+    expected = f"/?page={number}&utm_source=x" if number else "/?utm_source=x"
+    assert response["Location"] == expected
+    assert client.get("/", {"page": "-1"}).status_code == 404
+
+
+def test_other_spellings_of_a_page_make_no_copies_of_their_own(
+    client, story, django_assert_num_queries
+):
+    ArticleFactory.create_batch(25, published=True, source=story.source)
+    for url in ["/", "/?page=2", story.get_absolute_url(), "/sitemap-stories.xml"]:
+        assert client.get(url).status_code == 200
+    with django_assert_num_queries(0):
+        # Redirected without rendering anything...
+        assert client.get("/?page=02").status_code == 301
+        # ... and parameters a page does not read share its copy.
+        assert client.get(story.get_absolute_url() + "?page=7").status_code == 200
+        assert client.get("/?p=3").status_code == 200
+        assert client.get("/sitemap-stories.xml?page=4").status_code == 200
+        assert client.get("/sitemap-stories.xml?p=01").status_code == 301
+
+
 class DeadCache:
     def __getattr__(self, name):
         def refuse(*args, **kwargs):
