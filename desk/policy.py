@@ -76,3 +76,9 @@ def can_change_source(user):
 
 def can_delete_source(user):
     return _has(user, "articles.delete_source")
+
+
+def can_restore_archive(user):
+    """Restore a whole site from an archive (`import_content`): the site
+    itself, or a superuser."""
+    return user is None or user.is_superuser

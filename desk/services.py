@@ -13,9 +13,12 @@ the change (articles/edition.py, core/cdn.py).
 `user=None` is the site acting on its own (see policy.py).
 """
 
+import logging
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
-from django.db import transaction
+from django.core.files.storage import default_storage
+from django.db import connection, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
@@ -25,6 +28,10 @@ from articles.models import Article, Edition, SlugRedirect, Source
 from core import cdn
 
 from . import policy
+from .archive.format import RECORDS, ArchiveError
+from .archive.reader import refuse_unless_site_is_empty
+
+logger = logging.getLogger(__name__)
 
 STORY_FIELDS = frozenset(Article.EDITORIAL_FIELDS)
 SOURCE_FIELDS = frozenset(["name", "slug", "url", "description"])
@@ -283,6 +290,116 @@ def delete_source(*, source, user):
         raise PermissionDenied("Only editors can delete sources.")
     source.delete()
     _new_edition(tags={f"source-{source.slug}", "sitemaps"})
+
+
+# Archives (desk/archive).
+
+
+def restore_archive(
+    *, user, archive, reason="Restored from an archive", batch_size=500
+):
+    """Restore an archive (desk/archive.Archive) into a site with no content:
+    every source, story, version and old address with its own id, times and
+    words, and each picture under its own name. Checked through first
+    (ArchiveError, nothing written); then written in one transaction, with
+    the edition raised once and the caches purged once after the commit. A
+    picture stored before a failure is removed again.
+
+    The stories' history comes back exactly as it was, so the restore is
+    not itself a version: who restored what, and why, goes to the log.
+    Returns the archive's report (counts, accounts and files not found).
+    """
+    if not policy.can_restore_archive(user):
+        raise PermissionDenied("Only an administrator may restore an archive.")
+    report = archive.check()
+    stored = []
+    try:
+        with transaction.atomic():
+            refuse_unless_site_is_empty()
+            for name, file in archive.media():
+                stored.append(default_storage.save(name, File(file, name=name)))
+                if stored[-1] != name:
+                    raise ArchiveError(f"{name} could not be stored under its name.")
+            highest = {}
+            for filename, (model, _) in RECORDS.items():
+                for rows in archive.rows(filename, batch_size):
+                    _insert_as_they_were(model, rows)
+                    for row in rows:
+                        highest[model] = max(highest.get(model, 0), row.pk)
+                        if filename == "versions.jsonl":
+                            highest[Article] = max(highest.get(Article, 0), row.id)
+            for model, past in highest.items():
+                _ids_continue_after(model, past)
+            _edition_at_least(archive.manifest.get("edition"))
+            slugs = Source.objects.values_list("slug", flat=True)
+            tags = {f"source-{slug}" for slug in slugs}
+            _new_edition(tags=tags | {"front", "feeds", "sitemaps"})
+    except BaseException:
+        for name in stored:
+            default_storage.delete(name)
+        raise
+    logger.info(
+        "%s (%s) by %s: %s",
+        reason,
+        archive.path,
+        user or "the site",
+        ", ".join(f"{name}: {n}" for name, n in report.counts.items()),
+    )
+    return report
+
+
+def _insert_as_they_were(model, rows):
+    """Insert `rows`, ids and times as given: bulk_create sets the fields
+    that Django stamps itself (auto_now) to now, so they are put back."""
+    stamped = [
+        f.attname
+        for f in model._meta.concrete_fields
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
+    kept = [[getattr(row, name) for name in stamped] for row in rows]
+    model.objects.bulk_create(rows)
+    if stamped:
+        for row, values in zip(rows, kept, strict=True):
+            for name, value in zip(stamped, values, strict=True):
+                setattr(row, name, value)
+        model.objects.bulk_update(rows, stamped)
+
+
+def _ids_continue_after(model, highest):
+    """New rows of `model` get ids above `highest` (a deleted story's id
+    stays with its history) and above every row's, as they always had."""
+    table, pk = model._meta.db_table, model._meta.pk.column
+    quoted = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence(%s, %s), GREATEST(%s, "
+                f"(SELECT COALESCE(MAX({quoted(pk)}), 0) FROM {quoted(table)}), "
+                "nextval(pg_get_serial_sequence(%s, %s))))",
+                [table, pk, highest, table, pk],
+            )
+        elif connection.vendor == "sqlite":
+            # AUTOINCREMENT tables keep their highest id here.
+            cursor.execute(
+                "UPDATE sqlite_sequence SET seq = MAX(seq, %s) WHERE name = %s",
+                [highest, table],
+            )
+            if not cursor.rowcount:
+                cursor.execute(
+                    "INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)",
+                    [table, highest],
+                )
+
+
+def _edition_at_least(number):
+    """Pages cached before the database was replaced are keyed by edition
+    numbers up to the archive's: carry on above them."""
+    if type(number) is not int:
+        return
+    row, _ = Edition.objects.select_for_update().get_or_create(pk=1)
+    if row.number < number:
+        row.number = number
+        row.save(update_fields=["number"])
 
 
 # The parts.
