@@ -39,12 +39,7 @@ class ArticleAdminForm(forms.ModelForm):
         fields = Article.EDITORIAL_FIELDS
         field_classes = {"image": ImageUploadField}
         help_texts = {"body": BODY_HELP}
-        error_messages = {
-            "slug": {
-                "unique": "Another story already uses this address. "
-                "Change the slug, for example by adding a word or the date."
-            }
-        }
+        error_messages = {"slug": {"unique": services.ADDRESS_TAKEN}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -60,6 +55,10 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        # Held until the admin's transaction ends, before the uniqueness
+        # check that follows: of two editors saving one new address at
+        # once, the second sees the first's story and gets the message.
+        services.claim_address(slug=cleaned_data.get("slug"))
         if "status" in cleaned_data:
             # Before the model's checks run: a Published story needs a time.
             cleaned_data["published_at"] = services.publication_time(

@@ -18,7 +18,7 @@ import logging
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
@@ -470,23 +470,58 @@ def _set_image(story, image):
     story.image = upload  # measured by Django on assignment
 
 
+ADDRESS_TAKEN = (
+    "Another story already uses this address. "
+    "Change the slug, for example by adding a word or the date."
+)
+
+
+def claim_address(*, slug):
+    """Hold `slug` for this transaction: another writer claiming the same
+    one waits until this transaction ends, and then sees its story. Two
+    editors saving the same new address at once would otherwise both pass
+    the uniqueness check and one lose their save to the database's
+    constraint. On PostgreSQL, a transaction-scoped advisory lock; SQLite
+    runs one writing transaction at a time anyway."""
+    if slug and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtext(%s))", [f"story-slug:{slug}"]
+            )
+
+
 def _save(story, *, user, reason):
+    claim_address(slug=story.slug)
     _validate(story)
-    _store_new_image(story)
+    stored = _store_new_image(story)
     story.updated_by = user
     # Read by django-simple-history for the historical record.
     story._history_user = user
     story._change_reason = reason
     story.thumbnail = images.ensure_card_thumbnail(story.image)
-    story.save()
+    try:
+        with transaction.atomic():  # a savepoint: the caller's work goes on
+            story.save()
+    except IntegrityError as refused:
+        # The last line of defence (a writer that did not claim the slug):
+        # the editor gets the form back with the reason, and no stored file
+        # is left behind by a save that did not happen.
+        for name in stored:
+            default_storage.delete(name)
+        if "slug" not in str(refused):
+            raise
+        raise ValidationError({"slug": ADDRESS_TAKEN}, code="unique") from refused
 
 
 def _store_new_image(story):
     """Store a new upload now (the model would, a moment later, on save) so
-    that its card thumbnail can be named after it."""
+    that its card thumbnail can be named after it. Returns the names of the
+    files stored, the picture's and its card's."""
     if story.image and not story.image._committed:
         upload = story.image.file
         story.image.save(upload.name.rsplit("/", 1)[-1], upload, save=False)
+        return [story.image.name, images.card_thumbnail_name(story.image.name)]
+    return []
 
 
 def _validate(story, **checks):
