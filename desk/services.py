@@ -15,12 +15,13 @@ the change (articles/edition.py, core/cdn.py).
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from articles import edition, images
+from articles import edition, images, stripping
 from articles.models import Article, Edition, SlugRedirect, Source
 from core import cdn
 
@@ -342,15 +343,18 @@ def _set_image(story, image):
                 )
             story.image_width, story.image_height = width, height
         return
-    # A new file: checked now, stored by _save() once the story is valid.
+    # A new file: checked and stripped of its metadata now (under the
+    # extension of the format it holds), stored by _save() once the story
+    # is valid.
     upload = image.file if isinstance(image, FieldFile) else image
     if not isinstance(upload, File):
         upload = File(upload, name=getattr(image, "name", None) or "image")
     try:
-        images.validate_image_file(upload)
+        clean = stripping.strip_metadata(upload)
     except ValidationError as refused:
         raise ValidationError({"image": refused.error_list}) from refused
-    story.image = upload  # measured by Django on assignment
+    name = stripping.stored_name(upload.name, clean.kind)
+    story.image = ContentFile(clean.content, name=name)  # measured on assignment
 
 
 def _save(story, *, user, reason):
