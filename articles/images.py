@@ -20,12 +20,12 @@ MAX_BYTES = 10 * 1024 * 1024
 # and its card thumbnail decodes it once more. Measured with
 # scripts/image_memory.py (docs/images.md), that costs a worker about 8 bytes
 # a pixel at its peak for JPEG, PNG and GIF (the picture, and a turned copy
-# of it), and up to three times that for WebP (its codec's own buffers,
-# largest when it encodes losslessly): these limits
-# keep one upload under about 200 MB whatever its format and however well
-# it compresses (a 155 KB PNG can hold 40 megapixels of one colour).
+# of it), and up to 28 for WebP (its codec's own buffers, largest when it
+# encodes losslessly): these limits keep one upload under about 200 MB
+# whatever its format and however well it compresses (a 155 KB PNG can
+# hold 40 megapixels of one colour).
 MAX_PIXELS = 24_000_000  # 6000 x 4000, a 24-megapixel camera's full size
-PIXEL_LIMITS = {"WEBP": 8_000_000}
+PIXEL_LIMITS = {"WEBP": 7_000_000}
 # An animation is decoded whole, every frame at full size.
 MAX_ANIMATION_PIXELS = 24_000_000
 NOT_READABLE = (
