@@ -16,7 +16,22 @@ from PIL import Image, ImageOps
 
 ALLOWED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF"}
 MAX_BYTES = 10 * 1024 * 1024
-MAX_PIXELS = 40_000_000  # e.g. 8000 x 5000: more than any camera a reporter carries
+# Storing an upload decodes it and encodes it again (articles/stripping.py),
+# and its card thumbnail decodes it once more. Measured with
+# scripts/image_memory.py (docs/images.md), that costs a worker about 8 bytes
+# a pixel at its peak for JPEG, PNG and GIF (the picture, and a turned copy
+# of it), and up to 28 for WebP (its codec's own buffers, largest when it
+# encodes losslessly): these limits keep one upload under about 200 MB
+# whatever its format and however well it compresses (a 155 KB PNG can
+# hold 40 megapixels of one colour).
+MAX_PIXELS = 24_000_000  # 6000 x 4000, a 24-megapixel camera's full size
+PIXEL_LIMITS = {"WEBP": 7_000_000}
+# An animation is decoded whole, every frame at full size.
+MAX_ANIMATION_PIXELS = 24_000_000
+NOT_READABLE = (
+    "This file is not an image we can read, or it is damaged. "
+    "Upload a JPEG, PNG, WebP or GIF."
+)
 
 
 def validate_image_file(file):
@@ -38,38 +53,57 @@ def validate_image_file(file):
             # Pillow only warns between its two bomb thresholds; refuse there too.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(file) as image:
-                kind, (width, height) = image.format, image.size
+                kind = image.format
                 if kind not in ALLOWED_FORMATS:
                     raise ValidationError(
                         "This is a %(kind)s image; upload a JPEG, PNG, WebP or GIF.",
                         code="image_format",
                         params={"kind": kind or "unknown"},
                     )
-                if width * height > MAX_PIXELS:
-                    raise _too_many_pixels(width, height)
+                check_pixels(image)
                 image.verify()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise _too_many_pixels() from error
+        raise _too_many_pixels(MAX_PIXELS) from error
     except ValidationError:
         raise
     except Exception as error:
         # Pillow raises many kinds (UnidentifiedImageError, OSError,
         # SyntaxError, struct.error...) for files that are not sound images.
-        raise ValidationError(
-            "This file is not an image we can read, or it is damaged. "
-            "Upload a JPEG, PNG, WebP or GIF.",
-            code="invalid_image",
-        ) from error
+        raise ValidationError(NOT_READABLE, code="invalid_image") from error
     finally:
         file.seek(0)
 
 
-def _too_many_pixels(width=None, height=None):
+def check_pixels(picture):
+    """Raise ValidationError unless `picture` (opened, its header read)
+    is small enough to decode: see MAX_PIXELS."""
+    width, height = picture.size
+    limit = PIXEL_LIMITS.get(picture.format, MAX_PIXELS)
+    if width * height > limit:
+        raise _too_many_pixels(limit, width, height)
+    frames = getattr(picture, "n_frames", 1)
+    if frames > 1 and frames * width * height > MAX_ANIMATION_PIXELS:
+        raise ValidationError(
+            "This animation is too large: %(frames)s frames of %(width)s × "
+            "%(height)s pixels; the limit is %(limit)s megapixels over all its "
+            "frames. Make it smaller or shorter and upload it again.",
+            code="too_many_pixels",
+            params={
+                "frames": frames,
+                "width": width,
+                "height": height,
+                "limit": f"{MAX_ANIMATION_PIXELS / 1_000_000:g}",
+            },
+        )
+
+
+def _too_many_pixels(limit, width=None, height=None):
     size = f" ({width} × {height} pixels)" if width else ""
     return ValidationError(
-        "This image is too large%(size)s; the limit is %(limit)s megapixels.",
+        "This image is too large%(size)s; the limit is %(limit)s megapixels. "
+        "Export it smaller (2000 pixels wide is plenty) and upload it again.",
         code="too_many_pixels",
-        params={"size": size, "limit": MAX_PIXELS // 1_000_000},
+        params={"size": size, "limit": f"{limit / 1_000_000:g}"},
     )
 
 
@@ -98,14 +132,38 @@ def ensure_card_thumbnail(image):
     if storage.exists(name):
         return name
     try:
-        with storage.open(image.name, "rb") as file, Image.open(file) as picture:
-            upright = ImageOps.exif_transpose(picture)
-            card = ImageOps.fit(_on_white(upright), CARD_SIZE, Image.Resampling.LANCZOS)
+        with storage.open(image.name, "rb") as file:
+            card = card_thumbnail_image(file)
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
         return ""
     buffer = io.BytesIO()
     card.save(buffer, format="JPEG", quality=82, optimize=True, progressive=True)
     return storage.save(name, ContentFile(buffer.getvalue()))
+
+
+def card_thumbnail_image(file):
+    """The card-sized picture of the image in `file`, decoding no more of it
+    than the card needs: a JPEG at an eighth, a quarter or half its size,
+    anything else made smaller at once, before it is turned or laid over
+    white."""
+    # Twice the card's width on every side, whichever way up it turns out.
+    enough = 2 * CARD_SIZE[0]
+    with Image.open(file) as picture:
+        try:
+            check_pixels(picture)
+        except ValidationError as refused:
+            raise ValueError(refused.messages[0]) from refused
+        picture.draft("RGB", (enough, enough))
+        small = picture
+        factor = min(picture.size) // enough
+        if factor > 1 and picture.mode in ("L", "LA", "RGB", "RGBA", "CMYK"):
+            small = picture.reduce(factor)
+        upright = ImageOps.exif_transpose(small)
+        card = ImageOps.fit(_on_white(upright), CARD_SIZE, Image.Resampling.LANCZOS)
+    # Nothing of the original's `info` (a JPEG comment would be written
+    # into the thumbnail from it).
+    card.info = {}
+    return card
 
 
 def _on_white(picture):
@@ -116,6 +174,16 @@ def _on_white(picture):
         backdrop.paste(rgba, mask=rgba.getchannel("A"))
         return backdrop
     return picture.convert("RGB")
+
+
+def image_format(file):
+    """Pillow's name for the format of the picture in `file` ("JPEG")."""
+    file.seek(0)
+    try:
+        with Image.open(file) as picture:
+            return picture.format
+    finally:
+        file.seek(0)
 
 
 def is_stored(name):

@@ -17,13 +17,14 @@ import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from articles import edition, images
+from articles import edition, images, stripping
 from articles.models import Article, Edition, SlugRedirect, Source
 from core import cdn
 
@@ -251,6 +252,58 @@ def import_articles(*, user, stories, batch_size=1000):
     return created
 
 
+@transaction.atomic
+def strip_stored_image(*, name, user=None):
+    """Store the picture stored as `name` again without its metadata
+    (articles/stripping.py), under a new name with its format's extension,
+    and point every story and past version showing it there; the old file
+    and its thumbnail are deleted once that has committed.
+
+    Returns (new name, the kinds of metadata removed); a file already clean
+    keeps its name and returns (name, []). Raises ValidationError for a
+    file that is not a picture we can read, OSError for a missing one.
+
+    Not an edit: the words and the picture readers see are the same, so no
+    story gets a new version or an "Updated" time (an editor's open form
+    stays good); the rows only follow their file to its new name. The
+    pages showing them get a new edition and are purged, as for an edit.
+    """
+    if not policy.can_publish(user):
+        raise PermissionDenied("Only editors can change what live pages show.")
+    storage = Article._meta.get_field("image").storage
+    with storage.open(name, "rb") as file:
+        images.validate_image_file(file)
+        found = stripping.metadata_found(file)
+        kind = images.image_format(file)
+        if not found and name.endswith(f".{stripping.EXTENSIONS[kind]}"):
+            return name, []
+        clean = stripping.strip_metadata(file)
+    folder, _, base = name.rpartition("/")
+    new_name = storage.save(
+        f"{folder}/{stripping.stored_name(base, clean.kind)}".lstrip("/"),
+        ContentFile(clean.content),
+    )
+    picture = Article(image=new_name).image
+    width, height = images.dimensions(picture)
+    new_thumbnail = images.ensure_card_thumbnail(picture)
+    stories = list(Article.objects.select_for_update().filter(image=name))
+    old_thumbnails = {story.thumbnail.name for story in stories} - {""}
+    sizes = {"image_width": width, "image_height": height}
+    Article.objects.filter(image=name).update(
+        image=new_name, thumbnail=new_thumbnail, **sizes
+    )
+    Article.history.filter(image=name).update(image=new_name, **sizes)
+    for story in stories:
+        _shown(story, before=_visibility(story))
+
+    def delete_old_files():
+        for old in {name} | old_thumbnails:
+            storage.delete(old)
+
+    transaction.on_commit(delete_old_files, robust=True)
+    return new_name, found or ["a wrong extension"]
+
+
 # Sources.
 
 
@@ -459,15 +512,18 @@ def _set_image(story, image):
                 )
             story.image_width, story.image_height = width, height
         return
-    # A new file: checked now, stored by _save() once the story is valid.
+    # A new file: checked and stripped of its metadata now (under the
+    # extension of the format it holds), stored by _save() once the story
+    # is valid.
     upload = image.file if isinstance(image, FieldFile) else image
     if not isinstance(upload, File):
         upload = File(upload, name=getattr(image, "name", None) or "image")
     try:
-        images.validate_image_file(upload)
+        clean = stripping.strip_metadata(upload)
     except ValidationError as refused:
         raise ValidationError({"image": refused.error_list}) from refused
-    story.image = upload  # measured by Django on assignment
+    name = stripping.stored_name(upload.name, clean.kind)
+    story.image = ContentFile(clean.content, name=name)  # measured on assignment
 
 
 ADDRESS_TAKEN = (

@@ -92,13 +92,15 @@ NOT_AN_IMAGE = (
         (
             png_header_only(30_000, 30_000),
             "bomb.png",
-            "This image is too large; the limit is 40 megapixels.",
+            "This image is too large; the limit is 24 megapixels. "
+            "Export it smaller (2000 pixels wide is plenty) and upload it again.",
         ),
         (
             png_header_only(10_000, 5_000),
             "huge.png",
             "This image is too large (10000 × 5000 pixels); "
-            "the limit is 40 megapixels.",
+            "the limit is 24 megapixels. "
+            "Export it smaller (2000 pixels wide is plenty) and upload it again.",
         ),
     ],
     ids=["random-bytes", "empty", "truncated", "svg", "bmp", "tiff", "bomb", "huge"],
