@@ -43,6 +43,45 @@ class Source(models.Model):
     def get_absolute_url(self):
         return reverse("articles:source", kwargs={"slug": self.slug})
 
+    def clean(self):
+        # Another source's old address keeps leading to it.
+        taken = (
+            SourceRedirect.objects.filter(slug=self.slug)
+            .exclude(source_id=self.pk)
+            .values_list("source__name", flat=True)
+            .first()
+        )
+        if taken is not None:
+            raise ValidationError(
+                {
+                    "slug": f"This was the address of {taken} before its slug "
+                    "changed, and links to it still lead there. Choose another."
+                }
+            )
+
+    @classmethod
+    def formerly_at(cls, slug):
+        """The source whose slug was `slug` before it was renamed, or None."""
+        return cls.objects.filter(old_slugs__slug=slug).first()
+
+
+class SourceRedirect(models.Model):
+    """A slug a source had before it was renamed: its page and feeds keep
+    answering there (with a permanent redirect), and no other source may
+    take it while it does."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    source = models.ForeignKey(
+        Source, on_delete=models.CASCADE, related_name="old_slugs"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [valid_slug("old_source_slug_is_routable")]
+
+    def __str__(self):
+        return f"{self.slug} → {self.source_id}"
+
 
 class ArticleQuerySet(models.QuerySet):
     def published(self, *, at=None):
@@ -68,7 +107,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.defer("body", "body_html")
 
     def formerly_at(self, slug):
-        """Stories that were published under `slug` before it was edited."""
+        """Stories that were read under `slug` before it was edited."""
         return self.filter(old_slugs__slug=slug)
 
 
@@ -143,6 +182,10 @@ class Article(models.Model):
     # Incremented on every save; an edit form carries the version it was
     # opened with so that a stale save can be refused.
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Whether readers have seen the story at its current slug (kept by the
+    # services): only such an address is worth a redirect when the slug
+    # changes. A working title a draft had never becomes a public address.
+    address_went_live = models.BooleanField(default=False, editable=False)
 
     image = models.ImageField(
         "hero image",
@@ -167,7 +210,7 @@ class Article(models.Model):
     )
 
     history = HistoricalRecords(
-        excluded_fields=["body_html", "word_count", "thumbnail"]
+        excluded_fields=["body_html", "word_count", "thumbnail", "address_went_live"]
     )
 
     objects = ArticleQuerySet.as_manager()

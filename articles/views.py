@@ -5,7 +5,8 @@ for each edition of the site, then answered from the cache with no query.
 """
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import http_date
 from django.views.generic import DetailView, ListView
@@ -52,8 +53,13 @@ class ArticleListView(PublishedArticlesMixin, ListView):
 class SourceArticleListView(PublishedArticlesMixin, ListView):
     template_name = "articles/source_detail.html"
 
+    def get(self, request, *args, **kwargs):
+        self.source = Source.objects.filter(slug=kwargs["slug"]).first()
+        if self.source is None:
+            return source_moved(request, kwargs["slug"], "articles:source")
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
-        self.source = get_object_or_404(Source, slug=self.kwargs["slug"])
         self.scope = f"source:{self.source.pk}"
         return super().get_queryset().filter(source=self.source)
 
@@ -104,3 +110,17 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
         changed = max(story.modified_at, source.updated_at)
         response["Last-Modified"] = http_date(changed.timestamp())
         return pagecache.tag(response, f"story-{story.pk}", f"source-{source.slug}")
+
+
+def source_moved(request, slug, url_name):
+    """A permanent redirect from a source's old slug to the page named
+    `url_name` at its new one (its page, its feeds), page number kept; 404
+    if no source was ever there."""
+    source = Source.formerly_at(slug)
+    if source is None:
+        raise Http404("No such source.")
+    location = reverse(url_name, kwargs={"slug": source.slug})
+    if query := request.GET.urlencode():
+        location += f"?{query}"
+    response = redirect(location, permanent=True)
+    return pagecache.tag(response, f"source-{source.slug}")

@@ -58,7 +58,14 @@ class ArticleAdminForm(forms.ModelForm):
         # Held until the admin's transaction ends, before the uniqueness
         # check that follows: of two editors saving one new address at
         # once, the second sees the first's story and gets the message.
-        services.claim_address(slug=cleaned_data.get("slug"))
+        slug = cleaned_data.get("slug")
+        services.claim_address(slug=slug)
+        if slug and (
+            problem := services.old_address_problem(
+                slug=slug, story_pk=self.instance.pk
+            )
+        ):
+            self.add_error("slug", problem)
         if "status" in cleaned_data:
             # Before the model's checks run: a Published story needs a time.
             cleaned_data["published_at"] = services.publication_time(

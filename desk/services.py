@@ -25,7 +25,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from articles import edition, images, stripping
-from articles.models import Article, Edition, SlugRedirect, Source
+from articles.models import Article, Edition, SlugRedirect, Source, SourceRedirect
 from core import cdn
 
 from . import policy
@@ -89,6 +89,7 @@ def create_article(*, user, **fields):
     story = Article(created_by=user)
     _check_publishing(user, story, fields)
     _apply(story, fields)
+    story.address_went_live = _visibility(story) == LIVE
     _save(story, user=user, reason="Created")
     _shown(story, before=HIDDEN)
     return story
@@ -106,11 +107,15 @@ def update_article(*, article, user, opened_version=None, reason="Edited", **fie
     if not policy.can_edit(user, story):
         raise PermissionDenied("You may not change this story.")
     before = _visibility(story)
-    old_slug, old_source, old_time = story.slug, story.source.slug, story.published_at
+    old_slug, old_source = story.slug, story.source.slug
+    old_went_live = story.address_went_live or before == LIVE
     _check_publishing(user, story, fields)
     _apply(story, fields)
+    story.address_went_live = _visibility(story) == LIVE or (
+        story.slug == old_slug and old_went_live
+    )
     _save(story, user=user, reason=_reason(before, story, reason))
-    _keep_old_address(story, old_slug=old_slug, old_published_at=old_time)
+    _keep_old_address(story, old_slug=old_slug, went_live=old_went_live)
     _shown(story, before=before, tags=_pages_showing(story, moved_from=old_source))
     return story
 
@@ -137,6 +142,7 @@ def publish_article(*, article, user, at=None):
     else:
         story.published_at = at
     story.status = Article.Status.PUBLISHED
+    story.address_went_live |= LIVE in (before, _visibility(story))
     _save(story, user=user, reason=_reason(before, story, "Published"))
     _shown(story, before=before)
     return story
@@ -152,6 +158,7 @@ def unpublish_article(*, article, user):
         return story
     before = _visibility(story)
     story.status = Article.Status.DRAFT
+    story.address_went_live |= before == LIVE
     _save(story, user=user, reason="Unpublished")
     _shown(story, before=before)
     return story
@@ -228,6 +235,7 @@ def import_articles(*, user, stories, batch_size=1000):
         # Field by field (the slug's pattern among them); the database's
         # constraints check the rest as the rows go in.
         _validate(story, validate_unique=False, validate_constraints=False)
+        story.address_went_live = _visibility(story) == LIVE
         _store_new_image(story)
         if story.image.name not in thumbnails:
             thumbnails[story.image.name] = images.ensure_card_thumbnail(story.image)
@@ -235,6 +243,7 @@ def import_articles(*, user, stories, batch_size=1000):
         story.render()
         rows.append(story)
         archive_times.append(times)
+    _refuse_old_addresses(rows)
     created = bulk_create_with_history(
         rows,
         Article,
@@ -330,6 +339,12 @@ def update_source(*, source, user, **fields):
         setattr(source, name, value)
     source.full_clean()
     source.save()
+    if source.slug != old_slug:
+        # Its page and feeds keep answering at the old address.
+        SourceRedirect.objects.filter(slug=source.slug, source=source).delete()
+        SourceRedirect.objects.update_or_create(
+            slug=old_slug, defaults={"source": source}
+        )
     # Its name is on every card, story page and feed item that credits it.
     tags = {f"source-{old_slug}", f"source-{source.slug}", "front", "feeds"}
     _new_edition(tags=tags | {"sitemaps"})
@@ -549,6 +564,7 @@ def claim_address(*, slug):
 def _save(story, *, user, reason):
     claim_address(slug=story.slug)
     _validate(story)
+    _refuse_old_addresses([story])
     stored = _store_new_image(story)
     story.updated_by = user
     # Read by django-simple-history for the historical record.
@@ -599,18 +615,50 @@ def _reason(before, story, default):
     return {LIVE: "Published", SCHEDULED: "Scheduled", HIDDEN: "Unpublished"}[after]
 
 
-def _keep_old_address(story, *, old_slug, old_published_at):
-    """Once a story has gone out under a slug, that address keeps working."""
+def _keep_old_address(story, *, old_slug, went_live):
+    """Once readers have seen a story at a slug, that address keeps
+    leading to it, whatever the story is called later."""
     if story.slug == old_slug:
         return
     # Back at an address it had before: that one is no longer a redirect.
-    # Another story's redirect from it stays (the story living there is
-    # found first, and the redirect serves again if it leaves).
     SlugRedirect.objects.filter(slug=story.slug, article=story).delete()
-    if old_published_at is not None and old_published_at <= timezone.now():
+    if went_live:
         SlugRedirect.objects.update_or_create(
             slug=old_slug, defaults={"article": story}
         )
+
+
+def old_address_problem(*, slug, story_pk=None):
+    """Why `slug` may not be given to the story `story_pk` (None for a new
+    one), or None: an address another story was read at before it was
+    renamed keeps leading there, so it is not given to anyone else."""
+    taken = (
+        SlugRedirect.objects.filter(slug=slug)
+        .exclude(article_id=story_pk)
+        .values_list("article__headline", flat=True)
+        .first()
+    )
+    if taken is None:
+        return None
+    return (
+        f"This was the address of “{taken}” before its slug changed, and links "
+        "to it still lead there. Choose another slug."
+    )
+
+
+def _refuse_old_addresses(stories):
+    """Refuse `stories` whose slug is another story's old address (one
+    query however many there are)."""
+    owners = dict(
+        SlugRedirect.objects.filter(slug__in=[s.slug for s in stories]).values_list(
+            "slug", "article_id"
+        )
+    )
+    for story in stories:
+        owner = owners.get(story.slug)
+        if owner is not None and owner != story.pk:
+            problem = old_address_problem(slug=story.slug, story_pk=story.pk)
+            raise ValidationError({"slug": problem}, code="old_address")
 
 
 def _pages_showing(story, *, moved_from=None):

@@ -12,13 +12,13 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Enclosure
 from django.utils.html import escape, format_html
 
 from articles import text
 from articles.models import Article, Source
+from articles.views import source_moved
 from core import pagecache
 from core.links import absolute
 
@@ -190,11 +190,24 @@ class LatestStoriesJsonFeed(LatestStoriesFeed):
     url_name = "distribution:feed-json"
 
 
+class SourceNotHere(Exception):
+    """No source has this slug now: perhaps one had it before."""
+
+
 class SourceStoriesFeed(LatestStoriesFeed):
     url_name = "distribution:source-feed"
 
+    def __call__(self, request, *args, **kwargs):
+        try:
+            return super().__call__(request, *args, **kwargs)
+        except SourceNotHere:
+            return source_moved(request, kwargs["slug"], self.url_name)
+
     def get_object(self, request, slug):
-        return get_object_or_404(Source, slug=slug)
+        source = Source.objects.filter(slug=slug).first()
+        if source is None:
+            raise SourceNotHere  # not ObjectDoesNotExist, which Feed makes a 404
+        return source
 
     def tags(self, slug):
         return ["feeds", f"source-{slug}"]

@@ -10,7 +10,8 @@ One zip file, which any zip tool opens and any JSON reader reads:
     sources.jsonl     one JSON object a line, in id order
     stories.jsonl
     versions.jsonl    every history record, deleted stories' included
-    redirects.jsonl   old addresses
+    redirects.jsonl   old addresses of stories
+    source_redirects.jsonl  old addresses of sources
     media.jsonl       every stored file the rows name: its name, size and
                       SHA-256, or that it was missing when the copy was made
     media/<name>      the files: hero images and card thumbnails

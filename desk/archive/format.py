@@ -2,14 +2,15 @@
 
 A field's kind says how it is written: "int", "text", "time" (ISO 8601, with
 its offset), "user" (the username, for a foreign key to an account), "ref"
-(an id, for a foreign key to a row in the archive); with "?", it may be null.
+(an id, for a foreign key to a row in the archive), "bool"; with "?", it may
+be null.
 Adding a column to one of these models changes the format: a test checks
 every column is listed here.
 """
 
 import datetime
 
-from articles.models import Article, SlugRedirect, Source
+from articles.models import Article, SlugRedirect, Source, SourceRedirect
 
 FORMAT = "newsroom-content"
 # Raise it whenever a record gains, loses or changes a field; an archive of a
@@ -55,6 +56,7 @@ STORY_FIELDS = {
     "image_caption": "text",
     "image_credit": "text",
     "thumbnail": "text",
+    "address_went_live": "bool",
 }
 
 # The history's own record of each story: no derived fields.
@@ -64,7 +66,8 @@ VERSION_FIELDS = {
     **{
         name: kind
         for name, kind in STORY_FIELDS.items()
-        if name not in ("id", "body_html", "word_count", "thumbnail")
+        if name
+        not in ("id", "body_html", "word_count", "thumbnail", "address_went_live")
     },
     # A version may name a source deleted since.
     "source": "ref?",
@@ -81,6 +84,13 @@ REDIRECT_FIELDS = {
     "created_at": "time",
 }
 
+SOURCE_REDIRECT_FIELDS = {
+    "id": "int",
+    "slug": "text",
+    "source": "ref",
+    "created_at": "time",
+}
+
 MEDIA_FIELDS = {"name": "text", "size": "int?", "sha256": "text?"}
 
 # Each records file: its model and fields, in the order they are restored.
@@ -89,6 +99,7 @@ RECORDS = {
     "stories.jsonl": (Article, STORY_FIELDS),
     "versions.jsonl": (Article.history.model, VERSION_FIELDS),
     "redirects.jsonl": (SlugRedirect, REDIRECT_FIELDS),
+    "source_redirects.jsonl": (SourceRedirect, SOURCE_REDIRECT_FIELDS),
 }
 
 
@@ -123,6 +134,10 @@ def load(value, kind, user_ids):
     if kind in ("int", "ref"):
         if type(value) is not int or value < 0:
             raise ValueError("must be a whole number")
+        return value
+    if kind == "bool":
+        if type(value) is not bool:
+            raise ValueError("must be true or false")
         return value
     if not isinstance(value, str):
         raise ValueError("must be text")

@@ -398,6 +398,11 @@ def _relations(filename, row, ids, slugs):
         yield f"source {row.source_id} is not in sources.jsonl"
     if filename == "redirects.jsonl" and row.article_id not in ids["stories.jsonl"]:
         yield f"story {row.article_id} is not in stories.jsonl"
+    if (
+        filename == "source_redirects.jsonl"
+        and row.source_id not in ids["sources.jsonl"]
+    ):
+        yield f"source {row.source_id} is not in sources.jsonl"
 
 
 def _unsafe_name(name):

@@ -108,3 +108,74 @@ def test_the_schedule_and_counts_are_worked_out_by_the_migration():
     assert row.live_counts == {"front": 2, f"source:{source.pk}": 2}
     assert [source_id for _, source_id in row.upcoming] == [source.pk]
     assert row.live_since == now - day
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("back_to_the_latest_afterwards")
+def test_working_titles_made_into_redirects_by_0005_are_forgotten():
+    apps = migrate([("articles", "0009_edition_revision_and_schedule")])
+    Source = apps.get_model("articles", "Source")
+    Article = apps.get_model("articles", "Article")
+    HistoricalArticle = apps.get_model("articles", "HistoricalArticle")
+    SlugRedirect = apps.get_model("articles", "SlugRedirect")
+    source = Source.objects.create(name="Wire", slug="wire")
+    day = datetime.timedelta(days=1)
+    start = timezone.now() - 10 * day
+
+    def story_with_versions(versions):
+        """versions: (slug, status, published_at) a day apart."""
+        slug, status, published_at = versions[-1]
+        row = Article.objects.create(
+            headline=slug,
+            slug=slug,
+            standfirst="x",
+            source=source,
+            status=status,
+            published_at=published_at,
+        )
+        for n, (slug, status, published_at) in enumerate(versions):
+            HistoricalArticle.objects.create(
+                id=row.pk,
+                headline=slug,
+                slug=slug,
+                standfirst="x",
+                source_id=source.pk,
+                status=status,
+                published_at=published_at,
+                created_at=row.created_at,
+                updated_at=row.updated_at,
+                version=n + 1,
+                history_date=start + n * day,
+                history_type="+" if n == 0 else "~",
+            )
+        return row
+
+    drafted = story_with_versions(
+        [("ceo-fired", "draft", None), ("ceo-leaves", "published", start + day)]
+    )
+    renamed = story_with_versions(
+        [("live-one", "published", start), ("live-two", "published", start)]
+    )
+    embargoed = story_with_versions(
+        [
+            ("embargo", "published", start + 5 * day),  # renamed before its time
+            ("after-embargo", "published", start + 5 * day),
+        ]
+    )
+    for slug, story in [
+        ("ceo-fired", drafted),
+        ("live-one", renamed),
+        ("embargo", embargoed),
+    ]:
+        SlugRedirect.objects.create(slug=slug, article=story)
+    apps = migrate([("articles", "0010_live_addresses")])
+    kept = apps.get_model("articles", "SlugRedirect").objects
+    assert set(kept.values_list("slug", flat=True)) == {"live-one"}
+    went_live = apps.get_model("articles", "Article").objects.filter(
+        address_went_live=True
+    )
+    assert set(went_live.values_list("slug", flat=True)) == {
+        "ceo-leaves",
+        "live-two",
+        "after-embargo",
+    }

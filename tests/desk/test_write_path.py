@@ -4,6 +4,7 @@ keeps old addresses working and tells readers' pages what changed."""
 import datetime
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -12,7 +13,7 @@ from django.utils import timezone
 from articles.models import Article, Edition, SlugRedirect, Source
 from desk import services
 from tests.conftest import picture
-from tests.desk.admin_forms import change_url, form_data
+from tests.desk.admin_forms import ADD, change_url, errors, form_data
 from tests.factories import ArticleFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -354,10 +355,85 @@ def test_restoring_words_never_publishes_or_takes_down(editor):
     assert (restored.status, restored.published_at) == ("published", went_out)
 
 
-def test_a_draft_taking_an_old_address_leaves_its_redirect_alone(client):
+def test_an_old_address_keeps_leading_to_its_own_story(client, editor_client):
     live = ArticleFactory(published=True, slug="budget")
     old_url = live.get_absolute_url()
     live = services.update_article(article=live, user=None, slug="budget-passes")
-    draft = ArticleFactory(slug="draft")
-    services.update_article(article=draft, user=None, slug="budget")
+    other = ArticleFactory(slug="draft")
+    with pytest.raises(ValidationError) as refused:
+        services.update_article(article=other, user=None, slug="budget")
+    assert "links to it still lead there" in refused.value.message_dict["slug"][0]
+    with pytest.raises(ValidationError):
+        ArticleFactory(slug="budget")
+    # The admin's form says so too, with the editor's text kept.
+    response = editor_client.post(
+        ADD,
+        form_data(editor_client.get(ADD))
+        | {
+            "headline": "Another budget story",
+            "slug": "budget",
+            "standfirst": "x",
+            "body": "Kept.",
+            "source": other.source.pk,
+        },
+    )
+    assert response.status_code == 200
+    assert any("still lead there" in error for error in errors(response))
     assert client.get(old_url)["Location"] == live.get_absolute_url()
+    # Its own story may go back to it.
+    services.update_article(article=live, user=None, slug="budget")
+    assert client.get(old_url).status_code == 200
+
+
+def test_a_working_title_never_becomes_a_public_address(client):
+    story = ArticleFactory(slug="ceo-fired-for-fraud")
+    story = services.update_article(article=story, user=None, slug="ceo-leaves")
+    story = services.publish_article(article=story, user=None)
+    day = story.get_absolute_url().rsplit("/", 2)[0]
+    assert client.get(f"{day}/ceo-fired-for-fraud/").status_code == 404
+    assert not SlugRedirect.objects.exists()
+
+
+def test_an_address_readers_saw_is_kept_through_a_spell_in_draft(client):
+    story = ArticleFactory(published=True, slug="first-address")
+    first_url = story.get_absolute_url()
+    story = services.unpublish_article(article=story, user=None)
+    story = services.update_article(article=story, user=None, slug="working-title")
+    story = services.update_article(article=story, user=None, slug="final-address")
+    story = services.publish_article(article=story, user=None)
+    assert client.get(first_url)["Location"] == story.get_absolute_url()
+    # The slug it had only while nobody could read it is no address at all.
+    assert set(SlugRedirect.objects.values_list("slug", flat=True)) == {"first-address"}
+
+
+def test_a_story_that_went_live_by_the_clock_keeps_its_address(client):
+    at = timezone.now() + HOUR
+    story = ArticleFactory(
+        slug="embargoed", status=Article.Status.PUBLISHED, published_at=at
+    )
+    with time_machine.travel(at + HOUR):
+        story = services.update_article(article=story, user=None, slug="renamed")
+        assert SlugRedirect.objects.filter(slug="embargoed", article=story).exists()
+
+
+def test_a_renamed_source_keeps_its_page_and_feeds(client, editor):
+    source = SourceFactory(slug="wire", name="Wire")
+    ArticleFactory(published=True, source=source)
+    services.update_source(source=source, user=editor, slug="wire-service")
+    for old, new in [
+        ("/sources/wire/", "/sources/wire-service/"),
+        ("/sources/wire/?page=2", "/sources/wire-service/?page=2"),
+        ("/sources/wire/rss/", "/sources/wire-service/rss/"),
+        ("/sources/wire/atom/", "/sources/wire-service/atom/"),
+    ]:
+        response = client.get(old)
+        assert (response.status_code, response["Location"]) == (301, new), old
+    assert client.get("/sources/never-was/").status_code == 404
+    assert client.get("/sources/never-was/rss/").status_code == 404
+    with pytest.raises(ValidationError) as refused:
+        services.create_source(user=editor, name="Other wire", slug="wire")
+    assert "links to it still lead there" in refused.value.message_dict["slug"][0]
+    # Back to its old slug: it lives there again.
+    services.update_source(source=source, user=editor, slug="wire")
+    assert client.get("/sources/wire/").status_code == 200
+    assert client.get("/sources/wire-service/")["Location"] == "/sources/wire/"
