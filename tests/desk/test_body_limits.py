@@ -114,3 +114,21 @@ def test_the_help_text_names_the_limit(editor_client):
     help_text = soup(editor_client.get(ADD)).find(id="id_body_helptext").get_text()
     assert f"{text.MAX_BODY_CHARACTERS:,} characters" in help_text
     assert "HTML" in help_text and "as text" in help_text
+
+
+def test_restoring_a_version_over_the_limit_is_refused_on_the_form(editor_client):
+    story = ArticleFactory(body="Short.")
+    # A version saved before the limit existed.
+    story.history.update(body="word " * 30_000)
+    edited = form_data(editor_client.get(change_url(story))) | {"body": "Edited."}
+    assert editor_client.post(change_url(story), edited).status_code == 302
+    url = (
+        f"/admin/articles/article/{story.pk}/history/"
+        f"{story.history.earliest().history_id}/"
+    )
+    data = form_data(editor_client.get(url), "historicalarticle_form")
+    response = editor_client.post(url, data)
+    assert response.status_code == 200
+    assert "characters long" in body_errors(response)[0]
+    story.refresh_from_db()
+    assert (story.body, story.version) == ("Edited.", 2)
