@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from articles import text
 from articles.formats import newsroom_time
 from articles.images import validate_image_file
 from articles.models import Article
@@ -12,8 +13,9 @@ from . import services
 BODY_HELP = (
     "Markdown: a blank line starts a new paragraph; *italics*, **bold**, "
     "[link text](https://example.com), lines starting with - or 1. for "
-    "lists, > for a quotation, ## and ### for subheadings. Anything else "
-    "(HTML, images, tables) is removed when the story is shown."
+    "lists, > for a quotation, ## and ### for subheadings. HTML is shown "
+    "as text, as typed; images are left out. At most "
+    f"{text.MAX_BODY_CHARACTERS:,} characters."
 )
 
 
@@ -52,6 +54,14 @@ class ArticleAdminForm(forms.ModelForm):
                 .first()
             )
             self.fields["opened_version"].initial = current or self.instance.version
+
+    def clean_body(self):
+        # The services refuse such a body too (only when it changes); here
+        # the reason lands on the field, with the editor's text kept, even
+        # for a body stored before the limits (a restore, an old story).
+        body = self.cleaned_data["body"]
+        text.validate_body(body)
+        return body
 
     def clean(self):
         cleaned_data = super().clean()

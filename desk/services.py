@@ -24,7 +24,7 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from articles import edition, images, stripping
+from articles import edition, images, stripping, text
 from articles.models import Article, Edition, SlugRedirect, Source, SourceRedirect
 from core import cdn
 
@@ -497,6 +497,13 @@ def _apply(story, fields):
     """Set editorial fields on `story`; `image` may be a new file, a stored
     file's name, or empty to remove the picture."""
     fields = dict(fields)
+    if "body" in fields and fields["body"] != story.body:
+        # Only a new body: a story stored before the limits can still be
+        # published, taken down or have its headline changed.
+        try:
+            text.validate_body(fields["body"])
+        except ValidationError as refused:
+            raise ValidationError({"body": refused.error_list}) from refused
     image = fields.pop("image", None) if "image" in fields else story.image
     for name, value in fields.items():
         setattr(story, name, value)

@@ -2,8 +2,9 @@
  *
  * Counts the way articles/text.py does (same word pattern, 238 words a
  * minute, at least one minute), over the headline, standfirst and body with
- * Markdown link targets and HTML tags left out. It is a guide while typing:
- * the figures saved with the story are the server's. */
+ * Markdown link targets left out. HTML typed in the body is shown to readers
+ * as text, so its words count. It is a guide while typing: the figures saved
+ * with the story are the server's. */
 (function () {
   "use strict";
 
@@ -15,9 +16,7 @@
     return (text || "")
       .replace(/^\s*\[[^\]]+\]:\s*\S+.*$/gm, "")       // reference link definitions
       .replace(/!?\[([^\]]*)\]\([^)]*\)/g, "$1")        // [text](url) keeps the text
-      .replace(/!?\[([^\]]*)\]\[[^\]]*\]/g, "$1")      // [text][ref] likewise
-      .replace(/<(script|style)\b[\s\S]*?<\/\1\s*>/gi, " ") // dropped whole
-      .replace(/<[^>]*>/g, " ");                        // other tags: text kept
+      .replace(/!?\[([^\]]*)\]\[[^\]]*\]/g, "$1");     // [text][ref] likewise
   }
 
   function countWords() {

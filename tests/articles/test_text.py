@@ -52,36 +52,5 @@ def test_markdown_keeps_the_elements_a_story_needs():
         assert fragment in html
 
 
-@pytest.mark.parametrize(
-    "hostile",
-    [
-        "<script>alert(1)</script>",
-        '<img src=x onerror="alert(1)">',
-        '<a href="javascript:alert(1)">click</a>',
-        '<iframe src="https://evil.example"></iframe>',
-        '<p style="position:fixed" onclick="alert(1)">hi</p>',
-        "[click](javascript:alert(1))",
-        "<style>body{display:none}</style>",
-        '<svg onload="alert(1)"></svg>',
-    ],
-)
-def test_hostile_markup_does_not_survive(hostile):
-    html = text.render_markdown(f"Before.\n\n{hostile}\n\nAfter.")
-    lowered = html.lower()
-    for banned in [
-        "<script",
-        "onerror",
-        "javascript:",
-        "<iframe",
-        "onclick",
-        "style",
-        "<svg",
-        "<img",
-        "alert(1)</",
-    ]:
-        assert banned not in lowered
-    assert "Before." in html and "After." in html
-
-
 def test_a_markdown_h1_becomes_a_subheading():
     assert text.render_markdown("# Big") == "<h2>Big</h2>"

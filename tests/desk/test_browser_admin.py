@@ -103,6 +103,7 @@ SAMPLES = [
     ),
     ("Café au lait", "日本語 text", "# Title\n\n- one\n- two\n\n> quote *here*"),
     ("", "", "<b>bold</b> and <script>x()</script> [ref][1]\n\n[1]: https://a.b/c"),
+    ("", "", "a<b and c>d, x < 3, <nothing> and <https://x.org/a-b>"),
 ]
 
 
