@@ -15,7 +15,7 @@ the change (articles/edition.py, core/cdn.py).
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
@@ -23,6 +23,7 @@ from simple_history.utils import bulk_create_with_history
 from articles import edition, images
 from articles.models import Article, Edition, SlugRedirect, Source
 from core import cdn
+from core.characters import clean_text
 
 from . import policy
 
@@ -252,7 +253,7 @@ def create_source(*, user, **fields):
     _refuse_unknown(fields, SOURCE_FIELDS)
     if not policy.can_add_source(user):
         raise PermissionDenied("Only editors can add sources.")
-    source = Source(**fields)
+    source = Source(**_cleaned(Source, fields))
     source.full_clean()
     source.save()
     # Nothing readers have seen changes: no story is credited to it yet.
@@ -266,7 +267,7 @@ def update_source(*, source, user, **fields):
         raise PermissionDenied("Only editors can change sources.")
     source = Source.objects.select_for_update().get(pk=source.pk)
     old_slug = source.slug
-    for name, value in fields.items():
+    for name, value in _cleaned(Source, fields).items():
         setattr(source, name, value)
     source.full_clean()
     source.save()
@@ -294,6 +295,22 @@ def _refuse_unknown(fields, allowed):
         raise TypeError(f"Not fields editors write: {', '.join(sorted(unknown))}")
 
 
+def _cleaned(model, fields):
+    """`fields` with every text value cleaned (core/characters.py): what
+    was pasted from Word or sent by a wire can break no page or feed.
+    Slugs are left to their validator, which refuses what it would remove."""
+    cleaned = dict(fields)
+    for name, value in fields.items():
+        field = model._meta.get_field(name)
+        if isinstance(field, models.SlugField) or not isinstance(value, str):
+            continue
+        if isinstance(field, models.TextField):
+            cleaned[name] = clean_text(value)
+        elif isinstance(field, models.CharField):
+            cleaned[name] = clean_text(value, multiline=False)
+    return cleaned
+
+
 def _check_publishing(user, story, fields):
     """Only editors may set or change a story's status and time."""
     changes = any(
@@ -311,7 +328,7 @@ def _lock(article):
 def _apply(story, fields):
     """Set editorial fields on `story`; `image` may be a new file, a stored
     file's name, or empty to remove the picture."""
-    fields = dict(fields)
+    fields = _cleaned(Article, fields)
     image = fields.pop("image", None) if "image" in fields else story.image
     for name, value in fields.items():
         setattr(story, name, value)
