@@ -15,6 +15,7 @@ the change (articles/edition.py, core/cdn.py).
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
+from django.core.validators import MaxLengthValidator
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
@@ -390,9 +391,24 @@ def _store_new_image(story):
 
 
 def _validate(story, **checks):
+    _check_text_lengths(story)
     # Not the image: Django would open the file again to measure it, and a
     # new one was checked in _set_image.
     story.full_clean(exclude=["image"], **checks)
+
+
+def _check_text_lengths(story):
+    """Django checks a TextField's max_length (the standfirst's) only in
+    forms: an import or the wire must not store what the form refuses."""
+    errors = {}
+    for field in story._meta.fields:
+        if isinstance(field, models.TextField) and field.max_length:
+            try:
+                MaxLengthValidator(field.max_length)(getattr(story, field.attname))
+            except ValidationError as error:
+                errors[field.name] = error.messages
+    if errors:
+        raise ValidationError(errors)
 
 
 def _visibility(story, now=None):

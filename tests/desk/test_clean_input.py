@@ -169,3 +169,24 @@ def test_editor_names_a_source_with_a_pasted_control(editor_client):
     assert response.status_code == 302, errors(response)
     source = Source.objects.get(slug="wire")
     assert (source.name, source.description) == ("Wire Co", "A\nB")
+
+
+def test_a_standfirst_longer_than_the_form_allows_is_refused_on_import(editor):
+    """The form stops at 600 characters; Django checks a TextField's
+    max_length only in forms, so the services check it for imports too."""
+    with pytest.raises(ValidationError) as refused:
+        services.import_articles(
+            user=editor,
+            stories=[
+                {
+                    "headline": "Long",
+                    "slug": "long",
+                    "standfirst": "x" * 601,
+                    "source": SourceFactory(),
+                }
+            ],
+        )
+    assert refused.value.message_dict == {
+        "standfirst": ["Ensure this value has at most 600 characters (it has 601)."]
+    }
+    assert not Article.objects.exists()
