@@ -19,7 +19,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, connection, transaction
+from django.core.validators import MaxLengthValidator
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
@@ -27,6 +28,7 @@ from simple_history.utils import bulk_create_with_history
 from articles import edition, images, stripping, text
 from articles.models import Article, Edition, SlugRedirect, Source, SourceRedirect
 from core import cdn
+from core.characters import clean_text
 
 from . import policy
 from .archive.format import RECORDS, ArchiveError
@@ -321,7 +323,7 @@ def create_source(*, user, **fields):
     _refuse_unknown(fields, SOURCE_FIELDS)
     if not policy.can_add_source(user):
         raise PermissionDenied("Only editors can add sources.")
-    source = Source(**fields)
+    source = Source(**_cleaned(Source, fields))
     source.full_clean()
     source.save()
     # Nothing readers have seen changes: no story is credited to it yet.
@@ -335,7 +337,7 @@ def update_source(*, source, user, **fields):
         raise PermissionDenied("Only editors can change sources.")
     source = Source.objects.select_for_update().get(pk=source.pk)
     old_slug = source.slug
-    for name, value in fields.items():
+    for name, value in _cleaned(Source, fields).items():
         setattr(source, name, value)
     source.full_clean()
     source.save()
@@ -479,6 +481,22 @@ def _refuse_unknown(fields, allowed):
         raise TypeError(f"Not fields editors write: {', '.join(sorted(unknown))}")
 
 
+def _cleaned(model, fields):
+    """`fields` with every text value cleaned (core/characters.py): what
+    was pasted from Word or sent by a wire can break no page or feed.
+    Slugs are left to their validator, which refuses what it would remove."""
+    cleaned = dict(fields)
+    for name, value in fields.items():
+        field = model._meta.get_field(name)
+        if isinstance(field, models.SlugField) or not isinstance(value, str):
+            continue
+        if isinstance(field, models.TextField):
+            cleaned[name] = clean_text(value)
+        elif isinstance(field, models.CharField):
+            cleaned[name] = clean_text(value, multiline=False)
+    return cleaned
+
+
 def _check_publishing(user, story, fields):
     """Only editors may set or change a story's status and time."""
     changes = any(
@@ -496,7 +514,7 @@ def _lock(article):
 def _apply(story, fields):
     """Set editorial fields on `story`; `image` may be a new file, a stored
     file's name, or empty to remove the picture."""
-    fields = dict(fields)
+    fields = _cleaned(Article, fields)
     if "body" in fields and fields["body"] != story.body:
         # Only a new body: a story stored before the limits can still be
         # published, taken down or have its headline changed.
@@ -604,9 +622,24 @@ def _store_new_image(story):
 
 
 def _validate(story, **checks):
+    _check_text_lengths(story)
     # Not the image: Django would open the file again to measure it, and a
     # new one was checked in _set_image.
     story.full_clean(exclude=["image"], **checks)
+
+
+def _check_text_lengths(story):
+    """Django checks a TextField's max_length (the standfirst's) only in
+    forms: an import or the wire must not store what the form refuses."""
+    errors = {}
+    for field in story._meta.fields:
+        if isinstance(field, models.TextField) and field.max_length:
+            try:
+                MaxLengthValidator(field.max_length)(getattr(story, field.attname))
+            except ValidationError as error:
+                errors[field.name] = error.messages
+    if errors:
+        raise ValidationError(errors)
 
 
 def _visibility(story, now=None):

@@ -126,11 +126,9 @@ class LatestStoriesFeed(Feed):
         return settings.SITE_NAME
 
     def item_title(self, article):
-        # Plain text, escaped once as XML. Django escapes titles twice by
-        # default (#6533) for readers that take an RSS title as HTML, but
-        # then readers that take it as text (newsboat among them) show every
-        # "&" in a headline as "&amp;". Once is right in both for "&", by far
-        # the commonest special character in headlines.
+        # Plain text: Atom and JSON Feed say titles are text, and the RSS
+        # writer encodes it for readers that take RSS titles as HTML
+        # (writers.html_text), rather than Django's escaping twice (#6533).
         return article.headline
 
     def item_description(self, article):

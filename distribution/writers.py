@@ -3,17 +3,28 @@ full story and its hero image, and a JSON Feed 1.1 writer.
 
 Each item may carry, besides Django's standard fields:
 `content_html` (the full body, links absolute) and `image` (an `Image`).
+
+Every string a writer is given is cleaned first (core/characters.py), so
+a stored row with a character XML cannot carry never fails or breaks a
+feed; and RSS writes its text fields so that no reader renders them as
+markup (`html_text`).
 """
 
+import dataclasses
+import html
 import json
+import re
 from dataclasses import dataclass
 
 from django.utils.feedgenerator import (
     Atom1Feed,
+    Enclosure,
     Rss201rev2Feed,
     SyndicationFeed,
     rfc3339_date,
 )
+
+from core.characters import clean_text
 
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 MEDIA_NS = "http://search.yahoo.com/mrss/"
@@ -49,8 +60,88 @@ def _media_content(handler, image):
     handler.endElement("media:content")
 
 
-class NewsRssFeed(Rss201rev2Feed):
-    """RSS 2.0 with `content:encoded`, `media:content` and `atom:updated`."""
+def _cleaned(value):
+    """`value` with every string in it cleaned, however deep."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list | tuple):
+        return type(value)(_cleaned(part) for part in value)
+    if isinstance(value, dict):
+        return {key: _cleaned(part) for key, part in value.items()}
+    if isinstance(value, Image):
+        return dataclasses.replace(
+            value,
+            **{
+                field.name: _cleaned(getattr(value, field.name))
+                for field in dataclasses.fields(value)
+            },
+        )
+    if isinstance(value, Enclosure):
+        return Enclosure(
+            *(_cleaned(part) for part in (value.url, value.length, value.mime_type))
+        )
+    return value
+
+
+class CleanText(SyndicationFeed):
+    """Cleans every string given for the feed or an item, whatever the
+    format: no stored row, whoever wrote it, can make a feed fail."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*_cleaned(args), **_cleaned(kwargs))
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*_cleaned(args), **_cleaned(kwargs))
+
+
+# An "&" that HTML reads as the start of a character reference, up to the
+# next "&": html.unescape() follows HTML's own rules ("&copy" and "&notit"
+# are references in text, "AT&T" and "Fish & chips" are not).
+_AMPERSAND = re.compile(r"&[^&]*")
+
+
+def _escape_reference(match):
+    tail = match.group()
+    return "&amp;" + tail[1:] if html.unescape(tail) != tail else tail
+
+
+def html_text(value):
+    """Plain text written so that a reader taking it as HTML and one taking
+    it as text show the same words, and neither renders markup.
+
+    RSS 2.0 never said whether titles, authors and categories are text or
+    HTML, and readers differ: feedparser and most web readers take them as
+    HTML (a headline "<b>x</b>" came out bold), newsboat as text. So every
+    "<" is escaped for HTML as well as for XML (`&lt;` in the text): no
+    reader can see a tag, and a text reader shows "&lt;" for the rare
+    headline with a "<" in it. An "&" is escaped again only where HTML
+    would otherwise read a character reference; "Fish & chips" and "AT&T",
+    by far the commoner, read the same in both. (Django escapes the whole
+    title twice, #6533, and text readers then show every "&" as "&amp;";
+    the RSS Best Practices Profile's hexadecimal references are the same
+    characters as "<" and "&" to an XML parser, so they do not help.)
+    """
+    if value is None:
+        return None
+    return _AMPERSAND.sub(_escape_reference, value).replace("<", "&lt;")
+
+
+class NewsRssFeed(CleanText, Rss201rev2Feed):
+    """RSS 2.0 with `content:encoded`, `media:content` and `atom:updated`;
+    its titles, descriptions of the channel, authors and categories written
+    with `html_text`. (Items' descriptions are HTML already.)"""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("title", "description"):
+            self.feed[name] = html_text(self.feed[name])
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*args, **kwargs)
+        item = self.items[-1]
+        item["title"] = html_text(item["title"])
+        item["author_name"] = html_text(item["author_name"])
+        item["categories"] = [html_text(name) for name in item["categories"]]
 
     def rss_attributes(self):
         return super().rss_attributes() | {
@@ -69,7 +160,7 @@ class NewsRssFeed(Rss201rev2Feed):
             _media_content(handler, item["image"])
 
 
-class NewsAtomFeed(Atom1Feed):
+class NewsAtomFeed(CleanText, Atom1Feed):
     """Atom 1.0 with the full story in `content` and `media:content`."""
 
     def root_attributes(self):
@@ -83,7 +174,7 @@ class NewsAtomFeed(Atom1Feed):
             _media_content(handler, item["image"])
 
 
-class JsonFeed(SyndicationFeed):
+class JsonFeed(CleanText, SyndicationFeed):
     """JSON Feed 1.1: https://www.jsonfeed.org/version/1.1/"""
 
     content_type = "application/feed+json; charset=utf-8"

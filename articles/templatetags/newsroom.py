@@ -4,6 +4,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from core.characters import clean_text
 from core.links import absolute as absolute_url
 
 from .. import formats, metadata
@@ -14,6 +15,9 @@ register = template.Library()
 
 register.filter(formats.newsroom_time)
 register.filter(formats.machine_time)
+# For XML documents made from templates (the news sitemap): a stored row
+# with a character XML cannot carry must not make the document ill-formed.
+register.filter("clean_text", clean_text)
 
 
 @register.simple_tag

@@ -80,7 +80,13 @@ def test_newsboat_ingests_every_published_story(live_server, tmp_path, path):
     assert len(items) == published.count() == 4
     for story in stories:
         item = items[story_guid(story)]
-        assert item["title"] == story.headline
+        # newsboat takes RSS titles as text: it shows the "&" as typed, and
+        # the "<" that the RSS feed escapes for readers that take them as
+        # HTML (writers.html_text) as "&lt;". Atom's titles are text.
+        expected = story.headline
+        if path == "/feeds/rss/":
+            expected = expected.replace("<", "&lt;")
+        assert item["title"] == expected
         assert item["url"] == story.absolute_url
         assert item["author"] == story.byline
         assert plain_text(item["content"]) == plain_text(story.body_html)
