@@ -7,6 +7,7 @@ run `manage.py shell`; every command prints one line of JSON last.
     python scripts/bench_seed.py seed --first 0 --count 1000 --started 1764000000
     python scripts/bench_seed.py vacuum
     python scripts/bench_seed.py census /path/ ...
+    python scripts/bench_seed.py editor --every 10 --seconds 300
 
 Stories are written as an import would write them, through
 `desk.services.import_articles` (checked, rendered from Markdown, stored in
@@ -222,6 +223,41 @@ def census(paths):
     return found
 
 
+def editor(every, seconds):
+    """An editor publishing a new story every `every` seconds for `seconds`,
+    through the services as the admin would; a JSON line for each, as soon
+    as it has committed (the soak, scripts/bench_soak.py, watches for it)."""
+    from articles.models import Source
+    from desk import services
+
+    sources = list(Source.objects.order_by("pk"))
+    ends = time.monotonic() + seconds
+    n = 0
+    while time.monotonic() + every <= ends:
+        time.sleep(every)
+        n += 1
+        draft = services.create_article(
+            user=None,
+            headline=f"Soak bulletin {n}: {PLACES[n % len(PLACES)]} update",
+            slug=f"soak-bulletin-{n}-{int(time.time())}",
+            standfirst="A bulletin published during the soak.",
+            body=body(random.Random(n), n),
+            source=sources[n % len(sources)],
+        )
+        story = services.publish_article(article=draft, user=None)
+        print(
+            json.dumps(
+                {
+                    "headline": story.headline,
+                    "url": story.get_absolute_url(),
+                    "committed": time.time(),
+                }
+            ),
+            flush=True,
+        )
+    return {"published": n}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -233,6 +269,9 @@ def main():
     seeding.add_argument("--started", type=float, required=True, help="timestamp")
     counting = commands.add_parser("census")
     counting.add_argument("paths", nargs="+")
+    publishing = commands.add_parser("editor")
+    publishing.add_argument("--every", type=float, required=True)
+    publishing.add_argument("--seconds", type=float, required=True)
     options = parser.parse_args()
 
     import django
@@ -245,6 +284,8 @@ def main():
     elif options.command == "seed":
         started = datetime.datetime.fromtimestamp(options.started, datetime.UTC)
         result = seed(options.first, options.count, started)
+    elif options.command == "editor":
+        result = editor(options.every, options.seconds)
     else:
         result = census(options.paths)
     print(json.dumps(result))
