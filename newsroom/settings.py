@@ -4,6 +4,7 @@ Every difference between a laptop and production is an environment variable
 with a safe default; see the table in README.md and `.env.example`.
 """
 
+import datetime
 import hashlib
 import os
 import tempfile
@@ -86,6 +87,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "simple_history",
+    "axes",
     "core",
     "articles",
     "desk",
@@ -107,6 +109,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -224,6 +228,50 @@ AUTH_PASSWORD_VALIDATORS = [
         "NumericPasswordValidator",
     ]
 ]
+
+# The desk's login (django-axes; README, "Logging in"). Axes comes first:
+# a locked-out attempt is refused there, before ModelBackend spends half a
+# second of CPU hashing the password, so a loop of guesses cannot slow the
+# site for readers.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+
+def env_count(name, default):
+    value = os.environ.get(name) or str(default)
+    if not value.isdigit() or int(value) < 1:
+        raise ImproperlyConfigured(f"{name} must be a whole number, at least 1.")
+    return int(value)
+
+
+# Failures (counted over the cool-off) before a lockout, and how long it
+# lasts after the last failure.
+AXES_FAILURE_LIMIT = env_count("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_count("LOGIN_COOLOFF_MINUTES", 15))
+# Counted per username from any address (guesses spread over many machines)
+# and per address for any username (one password tried on every account),
+# not per pair: a pair lets both attacks through.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Failures are forgotten only with time, not at the next good login: with
+# one account of their own, someone could otherwise clear their address's
+# count between rounds of guesses.
+AXES_RESET_ON_SUCCESS = False
+AXES_CLIENT_IP_CALLABLE = "core.clientip.client_address"
+AXES_LOCKOUT_CALLABLE = "desk.lockout.locked_out"
+# The log names who was tried and from where (axes hides both by default);
+# passwords are never logged.
+AXES_SENSITIVE_PARAMETERS = []
+# Proxies in front of the app that append to X-Forwarded-For (nginx: 1; a
+# CDN before nginx: 2). 0 trusts none: the client is REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = os.environ.get("TRUSTED_PROXY_COUNT") or "0"
+if not TRUSTED_PROXY_COUNT.isdigit():
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be a whole number (0: none).")
+TRUSTED_PROXY_COUNT = int(TRUSTED_PROXY_COUNT)
+# The admin is the only place anyone logs in; a `next` it refuses (another
+# site's address) lands there too, not on Django's /accounts/profile/.
+LOGIN_REDIRECT_URL = "admin:index"
 
 LANGUAGE_CODE = "en-au"
 TIME_ZONE = os.environ.get("TIME_ZONE") or "Australia/Sydney"
