@@ -36,8 +36,9 @@ ADMIN_CSP = READER_CSP.replace(
     "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='",
 )
 # Browser features no page of the site uses, refused to the page and to
-# anything injected into it. Not web-share or clipboard-write: share.js uses
-# both.
+# anything injected into it (each one Chromium knows: the browser test checks
+# it applies them). Not web-share or clipboard-write: share.js uses both.
+# interest-cohort is FLoC's, browsing-topics its successor's.
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"
     for feature in [
@@ -51,6 +52,7 @@ PERMISSIONS_POLICY = ", ".join(
         "gyroscope",
         "hid",
         "idle-detection",
+        "interest-cohort",
         "magnetometer",
         "microphone",
         "midi",
