@@ -340,8 +340,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"database_outage": {"()": "core.logs.DatabaseOutage"}},
+    # The level and the logger on each line: `grep "WARNING axes"` finds
+    # every failed login.
+    "formatters": {"plain": {"format": "%(levelname)s %(name)s %(message)s"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler"},
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
         "null": {"class": "logging.NullHandler"},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL") or "INFO"},
