@@ -73,6 +73,7 @@ def refused(**env):
 
 def test_safe_defaults_and_the_environment_changes_them():
     production = readme_production_env()
+    assert production.pop("TRUSTED_PROXY_COUNT") == "1"  # behind nginx
     assert settings_under(**production) == [5, 900, 0, False, False]
     assert settings_under(
         **production,
@@ -94,4 +95,4 @@ def test_safe_defaults_and_the_environment_changes_them():
     ],
 )
 def test_nonsense_is_refused_at_start_up(env, message):
-    assert message in refused(**readme_production_env(), **env)
+    assert message in refused(**{**readme_production_env(), **env})
