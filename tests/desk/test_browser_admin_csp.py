@@ -94,3 +94,20 @@ def test_reader_pages_raise_no_policy_errors(watched, live_server):
         # What share.js needs is still there (Chromium on Linux has no
         # web-share at all).
         assert "clipboard-write" in allowed
+
+
+def test_the_lockout_page_is_the_sites_own(watched, live_server, settings):
+    UserFactory(username="ed")
+    page = watched
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        page.goto("/admin/login/?next=/admin/")
+        page.get_by_label("Username").fill("ed")
+        page.get_by_label("Password").fill(f"wrong-{attempt}")
+        page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Too many failed logins")
+    expect(page.locator("main")).to_contain_text("Try again in 15 minutes")
+    # Styled by the site's stylesheet, under the desk's CSP.
+    assert page.evaluate("document.styleSheets.length") == 1
+    header = page.locator(".site-header")
+    assert header.evaluate("e => getComputedStyle(e).borderBottomStyle") == "solid"
+    assert complaints(page) == []

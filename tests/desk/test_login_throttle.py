@@ -15,6 +15,7 @@ from django.test import Client
 from django.utils import timezone
 
 from articles.formats import newsroom_time
+from core.clientip import client_address
 from tests.conftest import parse_html
 from tests.factories import PASSWORD, UserFactory
 
@@ -219,3 +220,31 @@ def test_an_off_site_next_lands_on_the_admin_index(ed):
     assert answer.status_code == 302
     assert answer["Location"] == "/admin/"
     assert client.get(answer["Location"]).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("proxies", "remote", "forwarded", "client"),
+    [
+        (0, OFFICE, "10.0.0.1", OFFICE),
+        (1, "127.0.0.1", None, "127.0.0.1"),
+        (1, "127.0.0.1", f"10.0.0.1, {HOME}", HOME),
+        # A CDN, then nginx: the CDN's entry, not the client's own.
+        (2, "127.0.0.1", f"10.0.0.1, {HOME}, 192.0.2.1", HOME),
+        # Fewer entries than proxies: the request skipped the CDN.
+        (2, "127.0.0.1", HOME, HOME),
+        (1, "127.0.0.1", "not-an-address", "127.0.0.1"),
+    ],
+)
+def test_the_client_address(settings, rf, proxies, remote, forwarded, client):
+    settings.TRUSTED_PROXY_COUNT = proxies
+    headers = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded else {}
+    request = rf.post(LOGIN, REMOTE_ADDR=remote, **headers)
+    assert client_address(request) == client
+
+
+def test_an_untrusted_proxy_is_pointed_out_in_the_log(settings, rf, caplog):
+    settings.TRUSTED_PROXY_COUNT = 0
+    behind_nginx = rf.post(LOGIN, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=HOME)
+    with caplog.at_level(logging.WARNING):
+        assert client_address(behind_nginx) == "127.0.0.1"
+    assert "set TRUSTED_PROXY_COUNT" in caplog.text
