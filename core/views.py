@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, HttpResponseServerError
 from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
 from django.views import defaults
 from django.views.static import serve
 
@@ -42,6 +43,16 @@ def page_not_found(request, exception):
     return pagecache.not_found(request, response)
 
 
+# How long browsers and CDNs keep an upload; nginx says the same
+# (deploy/nginx/newsroom.conf). A day, not a year: names are not
+# content-addressed. Django never overwrites a file (a new picture gets a new
+# name), but a name freed by deleting its file can be given to another
+# picture, and a picture taken down must leave browsers soon.
+MEDIA_MAX_AGE = 60 * 60 * 24
+
+
 def media(request, path):
     """Uploaded images, when SERVE_MEDIA is on (see settings)."""
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    patch_cache_control(response, public=True, max_age=MEDIA_MAX_AGE)
+    return response

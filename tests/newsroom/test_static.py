@@ -5,28 +5,11 @@ browser asks for them again only when they change."""
 import re
 
 import pytest
-from django.core.management import call_command
 from django.templatetags.static import static
-from django.test import Client
 
 pytestmark = pytest.mark.django_db
 
 ONE_YEAR = 365 * 24 * 60 * 60
-
-
-@pytest.fixture
-def collected(settings, tmp_path):
-    settings.STATIC_ROOT = tmp_path / "static"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {
-            "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        },
-    }
-    call_command("collectstatic", interactive=False, verbosity=0)
-    # A new client builds a new middleware chain, so WhiteNoise scans the
-    # freshly collected files.
-    return Client()
 
 
 def max_age(response):
