@@ -23,7 +23,7 @@ help:
 	@echo "make test    lint, migration check and the whole test suite"
 	@echo "make lint    ruff, and import-linter on the apps' dependencies"
 	@echo "make format  ruff format and ruff check --fix"
-	@echo "make bench   performance figures (about 11 minutes; docs/benchmarks.md)"
+	@echo "make bench   performance figures and the soak (about 17 minutes; docs/benchmarks.md)"
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -96,6 +96,7 @@ bench: install-dev
 	bash scripts/install-test-tools wrk nginx openssl
 	$(PY) scripts/bench.py
 	$(PY) scripts/bench_markdown.py
+	$(PY) scripts/bench_soak.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache

@@ -211,7 +211,9 @@ def main():
     )
     options = parser.parse_args()
     if options.quick:
-        options.seconds, options.connections, options.every = 30, 8, 5
+        seconds = options.seconds if options.seconds != 300 else 30
+        every = options.every if options.every != 10 else 5
+        options.seconds, options.connections, options.every = seconds, 8, every
         options.stories = 100
     if shutil.which("wrk") is None:
         sys.exit(f"soak: wrk is not installed ({ROOT / 'scripts/install-test-tools'})")

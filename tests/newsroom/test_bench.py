@@ -170,3 +170,34 @@ def test_percentiles_pool_every_request_of_every_round():
     # average of the two rounds' p99s would say 25.5 ms.
     assert figures.percentile(99) == 50.0
     assert figures.percentile(89) < 2
+
+
+@needs_tools
+@pytest.mark.postgres
+def test_the_soak_runs_end_to_end_and_leaves_nothing_behind(tmp_path):
+    """scripts/bench_soak.py, shortened: readers, an editor publishing, every
+    answer counted and every publication seen. Its memory verdict needs the
+    full five minutes, so a short run is not judged on it."""
+    database = settings.DATABASES["default"]
+    server = (
+        f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:"
+        f"{database['PORT'] or 5432}/postgres"
+    )
+    cache = urlsplit(settings.CACHES["default"]["LOCATION"])
+    bench_redis = f"redis://{cache.hostname}:{cache.port or 6379}/12"
+    result = subprocess.run(
+        [sys.executable, str(SCRIPTS / "bench_soak.py"), "--quick", "--seconds", "12"]
+        + ["--every", "3", "--postgres", server, "--redis", bench_redis],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=tmp_path,
+    )
+    output = result.stdout
+    assert result.returncode in (0, 1), output + result.stderr
+    assert re.search(r"Answers: [\d,]+ 2xx, 0 3xx, 0 4xx, 0 5xx", output), output
+    assert "PASS  no 5xx" in output
+    assert re.search(r"Publications: [1-9]\d* seen on the front page", output)
+    assert "PASS  every publication seen within 1 s" in output
+    assert re.search(r"worker \d+: [\d.]+ MB -> [\d.]+ MB", output)
+    assert list(tmp_path.iterdir()) == []
