@@ -35,7 +35,17 @@ class Source(models.Model):
 
     class Meta:
         ordering = ["name"]
-        constraints = [valid_slug("source_slug_is_routable")]
+        constraints = [
+            valid_slug("source_slug_is_routable"),
+            # Shown as a link on its page and in JSON-LD: never a script
+            # (javascript:) or a document (data:), whoever writes the row.
+            models.CheckConstraint(
+                condition=Q(url="") | Q(url__iregex=r"^https?://"),
+                name="source_url_is_a_web_address",
+                violation_error_message="The website must be an http:// or "
+                "https:// address.",
+            ),
+        ]
 
     def __str__(self):
         return self.name

@@ -15,6 +15,14 @@ def mark_live_addresses(apps, schema_editor):
     )
 
 
+def blank_addresses_that_are_not_web_addresses(apps, schema_editor):
+    """A source's website written around the form (a shell, an import) may
+    be a javascript: or data: address; the constraint that follows would
+    refuse it, so it is cleared first."""
+    Source = apps.get_model("articles", "Source")
+    Source.objects.exclude(url="").exclude(url__iregex=r"^https?://").update(url="")
+
+
 def forget_addresses_never_read(apps, schema_editor):
     """Migration 0005 turned every earlier slug in the history into a
     redirect, working titles of drafts included, so a reader could confirm
@@ -71,4 +79,15 @@ class Migration(migrations.Migration):
         ),
         migrations.RunPython(mark_live_addresses, migrations.RunPython.noop),
         migrations.RunPython(forget_addresses_never_read, migrations.RunPython.noop),
+        migrations.RunPython(
+            blank_addresses_that_are_not_web_addresses, migrations.RunPython.noop
+        ),
+        migrations.AddConstraint(
+            model_name="source",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("url", ""), ("url__iregex", "^https?://"), _connector="OR"),
+                name="source_url_is_a_web_address",
+                violation_error_message="The website must be an http:// or https:// address.",
+            ),
+        ),
     ]

@@ -179,3 +179,18 @@ def test_working_titles_made_into_redirects_by_0005_are_forgotten():
         "live-two",
         "after-embargo",
     }
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("back_to_the_latest_afterwards")
+def test_a_source_website_that_is_no_web_address_is_cleared_by_0010():
+    apps = migrate([("articles", "0009_edition_revision_and_schedule")])
+    Source = apps.get_model("articles", "Source")
+    Source.objects.create(name="Bad", slug="bad", url="javascript:alert(1)")
+    Source.objects.create(name="Good", slug="good", url="https://good.example/")
+    apps = migrate([("articles", "0010_live_addresses")])
+    kept = apps.get_model("articles", "Source").objects
+    assert dict(kept.values_list("slug", "url")) == {
+        "bad": "",
+        "good": "https://good.example/",
+    }

@@ -86,6 +86,16 @@ def test_the_database_refuses_an_unroutable_slug(model):
         model.objects.filter(pk=row.pk).update(slug="has.a.dot")
 
 
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "data:text/html,x", " https://x.example/", "ftp://x"]
+)
+def test_the_database_refuses_a_source_website_that_is_no_web_address(url):
+    source = SourceFactory(url="https://wire.example/")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Source.objects.filter(pk=source.pk).update(url=url)
+    Source.objects.filter(pk=source.pk).update(url="HTTPS://WIRE.EXAMPLE/")
+
+
 def test_a_reporter_cannot_publish_through_an_edit(reporter):
     story = ArticleFactory(created_by=reporter)
     with pytest.raises(PermissionDenied):
