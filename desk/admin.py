@@ -23,6 +23,7 @@ from articles.formats import newsroom_time
 from articles.models import Article, Source
 
 from . import policy, recycle, services
+from .changelist import StoryChangeList
 from .compare import differences
 from .forms import ArticleAdminForm
 
@@ -91,6 +92,10 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset
 
 
+def _read_only(field):
+    return "published_time" if field == "published_at" else field
+
+
 @admin.register(Article)
 class ArticleAdmin(SimpleHistoryAdmin):
     form = ArticleAdminForm
@@ -139,6 +144,9 @@ class ArticleAdmin(SimpleHistoryAdmin):
         css = {"all": ["css/article-admin.css"]}
         js = ["js/article-admin.js"]
 
+    def get_changelist(self, request, **kwargs):
+        return StoryChangeList
+
     # Who may do what: desk/policy.py decides; services.py asks it again.
 
     def has_publish_permission(self, request):
@@ -167,8 +175,19 @@ class ArticleAdmin(SimpleHistoryAdmin):
             # Not in the form at all, so a forged value is never read. A
             # restore brings back a version's words, never its publishing
             # state (services.restore_version).
-            fields += ["status", "published_at"]
+            fields += ["status", "published_at", "published_time"]
         return fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if "published_at" not in self.get_readonly_fields(request, obj):
+            return fieldsets
+        # Read-only, the time reads as the list shows it (newsroom_time),
+        # which also copes with a stored time out of range.
+        return [
+            (name, {**options, "fields": [_read_only(f) for f in options["fields"]]})
+            for name, options in fieldsets
+        ]
 
     # Saving: through the services, like every other write.
 
