@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "core.middleware.RefuseNulCharactersMiddleware",
     # Reader pages already rendered are answered here, below the security
     # headers and above everything a cached page does not need.
     "articles.middleware.CachedReaderPageMiddleware",
