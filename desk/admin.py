@@ -305,8 +305,9 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     def get_urls(self):
         admin_view = self.admin_site.admin_view
-        # First: simple-history's "<id>/history/<version>/" would otherwise
-        # take "compare" for a version, and the admin's "<id>/" "deleted".
+        # Before the others: simple-history's "<id>/history/<version>/"
+        # would take "compare" for a version, and the admin's "<id>/" would
+        # take "deleted" for a story's id.
         return [
             path(
                 "<path:object_id>/history/compare/",
