@@ -3,16 +3,17 @@ URLs and dates for Open Graph, and schema.org `NewsArticle` JSON-LD."""
 
 from django.conf import settings
 from django.templatetags.static import static
-from django.utils import timezone
 
 from core.links import absolute
+
+from .formats import local_time
 
 LOGO = "img/logo.png"
 LOGO_SIZE = (600, 60)
 
 
 def _iso(moment):
-    return timezone.localtime(moment).isoformat(timespec="seconds")
+    return local_time(moment).isoformat(timespec="seconds")
 
 
 def _organization(source):

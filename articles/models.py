@@ -7,10 +7,21 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from . import text
+from .formats import local_time
 
 # What the URL patterns' <slug:...> converter routes. A slug with anything
 # else (a dot, a space) could be stored by an import but never linked to.
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+\Z"
+
+
+# Publication times a story may have: wide enough for any archive a news
+# site imports, narrow enough to catch a mistyped year (0216 for 2016) and to
+# keep every time, in any zone, one Python and the databases can hold (year
+# 1 or 9999 overflows when converted).
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
+PUBLICATION_RANGE = (
+    f"Give a publication time between the years {EARLIEST_YEAR} and {LATEST_YEAR}."
+)
 
 
 def valid_slug(name):
@@ -264,7 +275,7 @@ class Article(models.Model):
     def get_absolute_url(self):
         """The story's dated address. A draft with no time yet gets the one it
         would have if it went out now (its staff preview shows that)."""
-        day = timezone.localtime(self.published_at or timezone.now()).date()
+        day = local_time(self.published_at or timezone.now()).date()
         # A story page asks for its own address a dozen times (canonical,
         # share links, metadata); reverse() once per slug and day.
         remembered = self.__dict__.get("_address")
@@ -282,6 +293,10 @@ class Article(models.Model):
         return remembered[1]
 
     def clean(self):
+        if self.published_at and not (
+            EARLIEST_YEAR <= local_time(self.published_at).year <= LATEST_YEAR
+        ):
+            raise ValidationError({"published_at": PUBLICATION_RANGE})
         if self.image and not self.image_alt.strip():
             raise ValidationError(
                 {

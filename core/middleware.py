@@ -1,4 +1,5 @@
-"""Site-wide middleware: the health check and the security headers."""
+"""Site-wide middleware: the health check, the security headers and the
+refusal of NUL characters."""
 
 import logging
 import uuid
@@ -7,6 +8,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
+from django.shortcuts import render
 
 from .cache import report
 
@@ -150,3 +152,40 @@ def _cache_answers():
         logger.error("Health check: the cache did not keep a value")
         return "error"
     return "ok"
+
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+NUL_REFUSED = (
+    "The address or the form you sent contains a NUL character (%00), which "
+    "no page or form here accepts. Check the link, or retype what you pasted."
+)
+
+
+class RefuseNulCharactersMiddleware:
+    """400 for a NUL character in the path, a query parameter (name or
+    value) or a form field, before anything reads it: PostgreSQL refuses
+    one in any text it is given (a search, a filter, a saved headline), and
+    no one types one. Files uploaded are not text and are not looked at.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _carries_nul(request):
+            response = render(request, "400.html", {"reason": NUL_REFUSED}, status=400)
+            response["Cache-Control"] = "no-store"
+            return response
+        return self.get_response(request)
+
+
+def _carries_nul(request):
+    query = request.META.get("QUERY_STRING", "")
+    if "\x00" in request.path or "%00" in query or "\x00" in query:
+        return True
+    if request.method == "POST" and request.content_type in FORM_TYPES:
+        return any(
+            "\x00" in name or any("\x00" in value for value in values)
+            for name, values in request.POST.lists()
+        )
+    return False

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import Count, F
 from django.http import Http404
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -21,7 +22,8 @@ from simple_history.models import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 from articles.formats import newsroom_time
 from articles.models import Article, Source
 
-from . import policy, services
+from . import policy, recycle, services
+from .changelist import StoryChangeList
 from .compare import differences
 from .forms import ArticleAdminForm
 
@@ -90,6 +92,10 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset
 
 
+def _read_only(field):
+    return "published_time" if field == "published_at" else field
+
+
 @admin.register(Article)
 class ArticleAdmin(SimpleHistoryAdmin):
     form = ArticleAdminForm
@@ -138,6 +144,9 @@ class ArticleAdmin(SimpleHistoryAdmin):
         css = {"all": ["css/article-admin.css"]}
         js = ["js/article-admin.js"]
 
+    def get_changelist(self, request, **kwargs):
+        return StoryChangeList
+
     # Who may do what: desk/policy.py decides; services.py asks it again.
 
     def has_publish_permission(self, request):
@@ -166,8 +175,19 @@ class ArticleAdmin(SimpleHistoryAdmin):
             # Not in the form at all, so a forged value is never read. A
             # restore brings back a version's words, never its publishing
             # state (services.restore_version).
-            fields += ["status", "published_at"]
+            fields += ["status", "published_at", "published_time"]
         return fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if "published_at" not in self.get_readonly_fields(request, obj):
+            return fieldsets
+        # Read-only, the time reads as the list shows it (newsroom_time),
+        # which also copes with a stored time out of range.
+        return [
+            (name, {**options, "fields": [_read_only(f) for f in options["fields"]]})
+            for name, options in fieldsets
+        ]
 
     # Saving: through the services, like every other write.
 
@@ -209,6 +229,9 @@ class ArticleAdmin(SimpleHistoryAdmin):
         """Restore an earlier version: a save like any other, so it is
         locked, checked for staleness and refused to those who may not
         change the story as it stands now."""
+        deleted = self.deleted_story(request, object_id)
+        if deleted is not None:
+            return deleted
         if request.method == "POST":
             story = self.get_object(request, unquote(object_id))
             if story is None or not policy.can_edit(request.user, story):
@@ -237,24 +260,82 @@ class ArticleAdmin(SimpleHistoryAdmin):
                 request, object_id, version_id, extra_context
             )
 
+    # Deleted stories (desk/recycle.py).
+
+    def deleted_story(self, request, object_id):
+        """A version of a deleted story: who may restore it is sent to its
+        restore page (it comes back first, then any version can); the
+        others may read it, but not revert it."""
+        record = recycle.deletion(unquote(object_id))
+        if record is None:
+            return None
+        if policy.can_restore_deleted(request.user, record.instance):
+            self.message_user(
+                request,
+                "This story was deleted. Restore it first; then any earlier "
+                "version can be brought back from its history.",
+                messages.INFO,
+            )
+            return redirect("admin:articles_article_restore_deleted", record.id)
+        if request.method == "POST":
+            raise PermissionDenied(
+                "This story was deleted. Only an editor may restore it."
+            )
+        return None
+
+    def deleted_view(self, request):
+        return recycle.list_view(self, request)
+
+    def restore_deleted_view(self, request, story_id):
+        return recycle.restore_view(self, request, story_id)
+
+    def history_view(self, request, object_id, extra_context=None):
+        record = recycle.deletion(unquote(object_id))
+        if record is not None:
+            extra_context = {
+                **(extra_context or {}),
+                "deletion": record,
+                "may_restore": policy.can_restore_deleted(
+                    request.user, record.instance
+                ),
+            }
+        return super().history_view(request, object_id, extra_context)
+
     # Comparing two versions.
 
     def get_urls(self):
-        compare = path(
-            "<path:object_id>/history/compare/",
-            self.admin_site.admin_view(self.compare_view),
-            name="articles_article_compare",
-        )
-        # First: simple-history's "<id>/history/<version>/" would otherwise
-        # take "compare" for a version.
-        return [compare, *super().get_urls()]
+        admin_view = self.admin_site.admin_view
+        # Before the others: simple-history's "<id>/history/<version>/"
+        # would take "compare" for a version, and the admin's "<id>/" would
+        # take "deleted" for a story's id.
+        return [
+            path(
+                "<path:object_id>/history/compare/",
+                admin_view(self.compare_view),
+                name="articles_article_compare",
+            ),
+            path(
+                "deleted/",
+                admin_view(self.deleted_view),
+                name="articles_article_deleted",
+            ),
+            path(
+                "deleted/<int:story_id>/",
+                admin_view(self.restore_deleted_view),
+                name="articles_article_restore_deleted",
+            ),
+            *super().get_urls(),
+        ]
 
     def compare_view(self, request, object_id):
         """Two saved versions of a story, `?from=<history_id>&to=<history_id>`,
         side by side: who may see the story's history may compare it."""
         story = self.get_object(request, unquote(object_id))
         if story is None:
-            raise Http404("No such story.")
+            record = recycle.deletion(unquote(object_id))
+            if record is None:
+                raise Http404("No such story.")
+            story = record.instance  # deleted: its versions are still there
         if not self.has_view_history_or_change_history_permission(request, story):
             raise PermissionDenied
         old, new = (

@@ -1,6 +1,9 @@
 """The story form editors use in the admin."""
 
+import datetime
+
 from django import forms
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import ValidationError
 
 from articles import text
@@ -31,6 +34,20 @@ class ImageUploadField(forms.ImageField):
         return super().to_python(data)
 
 
+class PublicationTimeWidget(AdminSplitDateTime):
+    """The admin's date and time boxes, which also open a story stored with
+    a time the newsroom's zone cannot express (year 9999's last hours): it
+    is shown in UTC, and saving it again is refused with the model's
+    message, so the editor sees what to correct."""
+
+    def decompress(self, value):
+        try:
+            return super().decompress(value)
+        except OverflowError:
+            value = value.astimezone(datetime.UTC)
+            return [value.date(), value.time()]
+
+
 class ArticleAdminForm(forms.ModelForm):
     # The version of the story this form was opened with: a save is refused
     # if someone else saved the story in between (see `clean`).
@@ -42,6 +59,7 @@ class ArticleAdminForm(forms.ModelForm):
         field_classes = {"image": ImageUploadField}
         help_texts = {"body": BODY_HELP}
         error_messages = {"slug": {"unique": services.ADDRESS_TAKEN}}
+        widgets = {"published_at": PublicationTimeWidget}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -55,6 +55,18 @@ def can_delete(user, article):
     )
 
 
+def can_restore_deleted(user, article):
+    """Bring a deleted story back, as a draft. `article` is the story as it
+    was deleted (its last historical record's instance).
+
+    Editors may restore any story. A reporter may restore their own draft,
+    which is what they may delete themselves: a draft brought back shows
+    readers nothing, so it gives them no more than writing it again would,
+    and refusing would only cost them their text.
+    """
+    return can_create(user) and (can_publish(user) or is_own_draft(user, article))
+
+
 def may_send_edit(user, article):
     """May post the story's form, to have it checked.
 

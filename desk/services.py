@@ -15,6 +15,7 @@ the change (articles/edition.py, core/cdn.py).
 
 import logging
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
@@ -211,6 +212,69 @@ def restore_version(*, article, version, user, opened_version=None, **fields):
         reason=reason,
         **values,
     )
+
+
+@transaction.atomic
+def restore_deleted_article(*, story_id, user, slug=None):
+    """Bring back a deleted story, with its id, as its last historical
+    record (the deletion's, which holds every field) says it was: its
+    words, credits, publication time and slug (or `slug`, when that address
+    has been taken since), and its picture while the file is still stored.
+
+    It comes back as a draft: putting it before readers again is an
+    editor's separate, deliberate publish_article, which (without `at`)
+    keeps its original publication time and so its old address. Raises
+    ValidationError when it is not deleted or cannot come back as it was.
+    """
+    history = Article.history.filter(id=story_id).order_by("-history_id")
+    # Locked: of two editors restoring it at once, the second waits and is
+    # then told it is back, instead of colliding on its id.
+    record = history.select_for_update().first()
+    if record is None:
+        raise ValidationError(f"No story {story_id} was ever saved.")
+    if record.history_type != "-" or Article.objects.filter(pk=story_id).exists():
+        raise ValidationError(f"Story {story_id} is not deleted: open it instead.")
+    story = record.instance
+    if not policy.can_restore_deleted(user, story):
+        raise PermissionDenied("Only editors may restore this story.")
+    if not Source.objects.filter(pk=story.source_id).exists():
+        raise ValidationError(
+            {
+                "source": "The source this story was credited to has been deleted "
+                "since. Add it again under Sources, then restore the story."
+            }
+        )
+    story.slug = slug or story.slug
+    claim_address(slug=story.slug)
+    taken = Article.objects.filter(slug=story.slug).only("headline").first()
+    if taken is not None:
+        raise ValidationError(
+            {
+                "slug": f"Another story, “{taken.headline}”, now uses the address "
+                f"{story.slug}. Restore this one under a new slug."
+            },
+            code="unique",
+        )
+    reason = "Restored after deletion"
+    if story.image and not images.is_stored(story.image.name):
+        story.image, story.image_alt = "", ""
+        story.image_width = story.image_height = None
+        reason += " (its picture is no longer stored)"
+    author = story.created_by_id
+    if author and not get_user_model().objects.filter(pk=author).exists():
+        story.created_by_id = None  # as SET_NULL did to the other stories
+    story.status = Article.Status.DRAFT
+    story.version = record.version + 1  # a new save; the row is new to Django
+    _save(story, user=user, reason=reason)
+    # Its creation time is part of its feed id: keep it, on the row and on
+    # the record just made (Django stamps an inserted row with now).
+    Article.objects.filter(pk=story.pk).update(created_at=record.created_at)
+    story.history.filter(history_id=story.history.latest().history_id).update(
+        created_at=record.created_at
+    )
+    story.created_at = record.created_at
+    _shown(story, before=HIDDEN)
+    return story
 
 
 @transaction.atomic

@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "core.middleware.RefuseNulCharactersMiddleware",
     # Reader pages already rendered are answered here, below the security
     # headers and above everything a cached page does not need.
     "articles.middleware.CachedReaderPageMiddleware",

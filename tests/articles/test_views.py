@@ -78,8 +78,9 @@ def test_front_page_paginates_twenty_a_page(client, html):
     assert third.find("a", rel="prev")["href"] == "?page=2"
 
 
+# ?page=%00 is a 400, as any NUL is (tests/core/test_nul_characters.py).
 @pytest.mark.parametrize(
-    "page", ["0", "-1", "abc", "2", "99999999999999999999999", "1.5", "%00", "1e3"]
+    "page", ["0", "-1", "abc", "2", "99999999999999999999999", "1.5", "1e3"]
 )
 def test_bad_page_numbers_are_404(client, page):
     ArticleFactory(published=True)
