@@ -111,12 +111,17 @@ class Editor:
                 self.latencies.append(seen - published["committed"])
 
     def _seen_at(self, headline, *, deadline):
+        """When the first request that got the front page with `headline`
+        was sent: from then on a reader asking for it sees the story (the
+        time the answer took to come back, in the queue behind the load,
+        is the load's latency, reported with it)."""
         ends = time.monotonic() + deadline
         while time.monotonic() < ends:
+            asked = time.time()
             try:
                 with urllib.request.urlopen(self.server.url("/"), timeout=5) as page:
                     if headline in page.read().decode():
-                        return time.time()
+                        return asked
             except OSError:
                 pass
             time.sleep(0.05)
