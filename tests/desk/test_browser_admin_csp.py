@@ -106,7 +106,9 @@ def test_the_lockout_page_is_the_sites_own(watched, live_server, settings):
         page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Too many failed logins")
     expect(page.locator("main")).to_contain_text("Try again in 15 minutes")
-    # Styled by the site's stylesheet, under the desk's CSP.
+    # Styled by the site's stylesheet, under the desk's CSP (once loaded:
+    # the heading can be there before the stylesheet is).
+    page.wait_for_load_state("load")
     assert page.evaluate("document.styleSheets.length") == 1
     header = page.locator(".site-header")
     assert header.evaluate("e => getComputedStyle(e).borderBottomStyle") == "solid"
