@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -65,6 +67,8 @@ class Source(models.Model):
         return reverse("articles:source", kwargs={"slug": self.slug})
 
     def clean(self):
+        if not re.match(SLUG_PATTERN, self.slug or ""):
+            return  # refused by the slug's own validation
         # Another source's old address keeps leading to it.
         taken = (
             SourceRedirect.objects.filter(slug=self.slug)

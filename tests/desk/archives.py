@@ -15,7 +15,7 @@ from django.core.management.color import no_style
 from django.db import connection
 from django.utils import timezone
 
-from articles.models import Article, SlugRedirect, Source
+from articles.models import Article, SlugRedirect, Source, SourceRedirect
 from desk import services
 from tests.conftest import parse_html, picture
 from tests.factories import ArticleFactory, SourceFactory, UserFactory
@@ -83,6 +83,9 @@ def build_site(editor, reporter):
     deleted = ArticleFactory(created_by=editor, published=True, source=wire)
     services.delete_article(article=deleted, user=editor)
 
+    # A source renamed: its old address is part of the site too.
+    services.update_source(source=agency, user=editor, slug="agency-renamed")
+
 
 def rows():
     """Every row an archive holds, every column, in id order."""
@@ -91,6 +94,7 @@ def rows():
         "stories": list(Article.objects.order_by("pk").values()),
         "versions": list(HistoricalArticle.objects.order_by("pk").values()),
         "redirects": list(SlugRedirect.objects.order_by("pk").values()),
+        "source_redirects": list(SourceRedirect.objects.order_by("pk").values()),
     }
 
 
@@ -109,13 +113,13 @@ def reader_view(client):
     sitemap's addresses, and where an old address leads."""
     cache.clear()
     seen = {}
-    pages = ["/", "/sources/agency/", "/sources/wire/"]
+    pages = ["/", "/sources/agency-renamed/", "/sources/wire/"]
     pages += [story.get_absolute_url() for story in Article.objects.published()]
     for url in pages:
         response = client.get(url)
         assert response.status_code == 200, url
         seen[url] = str(parse_html(response).find("main"))
-    for url in ["/feeds/rss/", "/feeds/atom/", "/sources/agency/rss/"]:
+    for url in ["/feeds/rss/", "/feeds/atom/", "/sources/agency-renamed/rss/"]:
         feed = feedparser.parse(client.get(url).content)
         seen[url] = [
             (e.id, e.title, e.link, e.published, e.updated, e.get("content"))
@@ -126,6 +130,7 @@ def reader_view(client):
     seen["sitemap"] = [loc.text for loc in sitemap.iter(f"{SITEMAP}loc")]
     old = Article.objects.get(slug="new-name").get_absolute_url()
     seen["redirect"] = client.get(old.replace("new-name", "old-name"))["Location"]
+    seen["source redirect"] = client.get("/sources/agency/")["Location"]
     return seen
 
 
@@ -144,7 +149,7 @@ def restore(path, *options):
 def empty_the_site():
     """The disaster: every row and file gone, and the ids starting again
     from 1, as in a new database (the accounts stay)."""
-    models = [SlugRedirect, Article, HistoricalArticle, Source]
+    models = [SlugRedirect, SourceRedirect, Article, HistoricalArticle, Source]
     tables = [model._meta.db_table for model in models]
     flush = connection.ops.sql_flush(no_style(), tables, reset_sequences=True)
     if connection.vendor == "postgresql":

@@ -24,7 +24,13 @@ from tests.desk.archives import (
 
 pytestmark = pytest.mark.django_db
 
-NOTHING = {"sources": [], "stories": [], "versions": [], "redirects": []}
+NOTHING = {
+    "sources": [],
+    "stories": [],
+    "versions": [],
+    "redirects": [],
+    "source_redirects": [],
+}
 
 
 @pytest.fixture

@@ -36,7 +36,7 @@ def test_a_site_comes_back_exactly(site, client, tmp_path):
     export(archive)
 
     empty_the_site()
-    assert rows() == {"sources": [], "stories": [], "versions": [], "redirects": []}
+    assert not any(rows().values())
     assert media() == {}
     out, warnings = restore(archive)
 
