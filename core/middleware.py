@@ -189,3 +189,25 @@ def _carries_nul(request):
             for name, values in request.POST.lists()
         )
     return False
+
+
+class HeadWithoutBodyMiddleware:
+    """A HEAD request gets GET's headers, Content-Length included, and no
+    body. Django leaves dropping the body to the server; gunicorn sends
+    none but logs a warning for every such response, which a monitor
+    probing with HEAD would turn into a log line a minute."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.method != "HEAD":
+            return response
+        if response.streaming:
+            response.streaming_content = []  # the file is closed with it
+        else:
+            length = len(response.content)
+            response.content = b""
+            response["Content-Length"] = str(length)
+        return response

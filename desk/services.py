@@ -626,7 +626,9 @@ def _set_image(story, image):
         clean = stripping.strip_metadata(upload)
     except ValidationError as refused:
         raise ValidationError({"image": refused.error_list}) from refused
-    name = stripping.stored_name(upload.name, clean.kind)
+    # Named after the story, not the file on the uploader's computer
+    # ("IMG_2041 at Sam's house.jpg" would be public).
+    name = stripping.stored_name(story.slug or "picture", clean.kind)
     story.image = ContentFile(clean.content, name=name)  # measured on assignment
 
 

@@ -35,7 +35,7 @@ def test_a_gif_named_pdf_is_stored_and_served_as_a_gif(editor_client, client):
     response = post_with_image(editor_client, story, upload)
     assert response.status_code == 302, errors(response)
     story.refresh_from_db()
-    assert story.image.name.endswith("/report.gif")
+    assert story.image.name.endswith(f"/{story.slug}.gif")
     with default_storage.open(story.image.name, "rb") as file:
         assert b"%PDF" not in file.read()
     served = client.get(story.image.url)
@@ -44,19 +44,26 @@ def test_a_gif_named_pdf_is_stored_and_served_as_a_gif(editor_client, client):
 
 
 @pytest.mark.parametrize(
-    ("name", "kind", "stored_as"),
+    ("name", "kind", "extension"),
     [
-        ("photo.jpg", "PNG", "photo.png"),
-        ("photo.jpeg", "JPEG", "photo.jpg"),
-        ("photo.gif.pdf", "GIF", "photo-gif.gif"),
-        ("PHOTO.WEBP", "WEBP", "PHOTO.webp"),
-        ("no-extension", "JPEG", "no-extension.jpg"),
+        ("photo.jpg", "PNG", "png"),
+        ("photo.jpeg", "JPEG", "jpg"),
+        ("photo.gif.pdf", "GIF", "gif"),
+        ("PHOTO.WEBP", "WEBP", "webp"),
+        ("no-extension", "JPEG", "jpg"),
     ],
 )
-def test_the_stored_extension_is_the_formats_own(name, kind, stored_as):
+def test_the_stored_extension_is_the_formats_own(name, kind, extension):
     upload = SimpleUploadedFile(name, photo_bytes(kind))
-    story = ArticleFactory(image=upload, image_alt="x")
-    assert story.image.name.rsplit("/", 1)[1] == stored_as
+    story = ArticleFactory(image=upload, image_alt="x", slug="harbour")
+    assert story.image.name.rsplit("/", 1)[1] == f"harbour.{extension}"
+
+
+def test_a_picture_is_named_after_its_story_not_the_uploaders_file():
+    upload = SimpleUploadedFile("IMG_2041 at Sam's house.jpg", photo_bytes("JPEG"))
+    story = ArticleFactory(image=upload, image_alt="x", slug="floods-ease")
+    assert story.image.name.rsplit("/", 1)[1] == "floods-ease.jpg"
+    assert "Sam" not in story.thumbnail.name
 
 
 def test_an_image_over_the_pixel_limit_is_refused_before_it_is_decoded(
