@@ -4,4 +4,5 @@ from django.apps import AppConfig
 class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "articles"
-    verbose_name = "Stories"
+    # The admin's heading over sources and stories ("Content › Stories").
+    verbose_name = "Content"
