@@ -177,8 +177,22 @@ def memory_verdict(samples, window):
     (the first is the warm-up: imports, templates, connections) and in the
     last, and whether it stayed flat between them."""
     if not samples:
-        return [], False
+        return [], False, {}
     start, end = samples[0][0], samples[-1][0]
+    curve = {
+        pid: [
+            statistics.median(minute)
+            for m in range(int((end - start) // 60) + 1)
+            if (
+                minute := [
+                    mb[pid]
+                    for t, mb in samples
+                    if m * 60 <= t - start < (m + 1) * 60 and pid in mb
+                ]
+            )
+        ]
+        for pid in sorted(samples[-1][1])
+    }
     rows, flat = [], True
     for pid in sorted(samples[-1][1]):
         first = [
@@ -193,7 +207,7 @@ def memory_verdict(samples, window):
         growth = after / before - 1
         flat &= growth <= MEMORY_GROWTH
         rows.append((pid, before, after, growth))
-    return rows, flat and bool(rows)
+    return rows, flat and bool(rows), curve
 
 
 def main():
@@ -297,7 +311,15 @@ def report(result, editor, memory, window):
         )
     if editor.unseen:
         print(f"Publications never seen within 10 s: {editor.unseen}")
-    rows, flat = memory
+    rows, flat, curve = memory
+    if curve:
+        print(
+            "Memory per worker, median of each minute (MB): "
+            + "; ".join(
+                f"{pid}: " + " ".join(f"{mb:.0f}" for mb in minutes)
+                for pid, minutes in curve.items()
+            )
+        )
     print(
         f"Memory per worker (median over {window:.0f} s after a warm-up of as long, "
         "and over the last):"
