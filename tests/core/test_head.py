@@ -4,6 +4,8 @@ show this; gunicorn logs a warning for each body it is handed)."""
 
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import RequestFactory
 
 from tests.conftest import picture
@@ -21,11 +23,20 @@ def wsgi(method, path):
     def start_response(status, headers, exc_info=None):
         answer["status"], answer["headers"] = status, dict(headers)
 
-    chunks = WSGIHandler()(environ, start_response)
+    # As Django's test client does: the request must not close the test's
+    # own database connection (and its transaction) when it starts or ends.
+    signals = [request_started, request_finished]
+    for signal in signals:
+        signal.disconnect(close_old_connections)
     try:
-        body = b"".join(chunks)
+        chunks = WSGIHandler()(environ, start_response)
+        try:
+            body = b"".join(chunks)
+        finally:
+            getattr(chunks, "close", lambda: None)()
     finally:
-        getattr(chunks, "close", lambda: None)()
+        for signal in signals:
+            signal.connect(close_old_connections)
     return answer["status"], answer["headers"], body
 
 
