@@ -22,10 +22,13 @@ def locked_out(request, original_response=None, credentials=None):
     # so the wait runs from this one.
     attempted = getattr(request, "axes_attempt_time", None) or timezone.now()
     minutes = math.ceil(cool_off.total_seconds() / 60)
+    until = attempted + cool_off
+    # With its zone: an editor travelling, or abroad, reads it right.
+    zone = timezone.localtime(until).tzname()
     response = render(
         request,
         "desk/locked_out.html",
-        {"minutes": minutes, "until": newsroom_time(attempted + cool_off)},
+        {"minutes": minutes, "until": f"{newsroom_time(until)} {zone}"},
         status=429,
     )
     response["Retry-After"] = str(int(cool_off.total_seconds()))
