@@ -144,13 +144,21 @@ def server_env(port, *, static_root, media_root, **overrides):
 def gunicorn(tmp_path, static_root, **env):
     """A gunicorn serving the site on a free port until the block ends."""
     port = free_port()
-    log = tmp_path / f"gunicorn-{port}.log"
+    environment = server_env(
+        port, static_root=static_root, media_root=tmp_path / "media", **env
+    )
+    with serving(environment, port, tmp_path / f"gunicorn-{port}.log") as server:
+        yield server
+
+
+@contextlib.contextmanager
+def serving(env, port, log):
+    """The repository's gunicorn.conf.py with `env` (its GUNICORN_BIND on
+    `port`), logging to `log`, until the block ends."""
     with open(log, "w") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py")],
-            env=server_env(
-                port, static_root=static_root, media_root=tmp_path / "media", **env
-            ),
+            env=env,
             cwd=ROOT,
             stdout=output,
             stderr=subprocess.STDOUT,

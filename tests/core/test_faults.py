@@ -20,6 +20,7 @@ import pytest
 from django.test import override_settings
 
 from desk import services
+from scripts.bench_site import redis_answers
 from tests.factories import ArticleFactory
 from tests.servers import (
     TcpProxy,
@@ -88,10 +89,6 @@ class Load:
             with self.lock:
                 self.statuses[status] += 1
 
-    def run_for(self, seconds):
-        """Let the load run while the caller's fault lasts."""
-        time.sleep(seconds)
-
 
 @contextlib.contextmanager
 def throwaway_redis():
@@ -117,7 +114,9 @@ def throwaway_redis():
             stderr=subprocess.DEVNULL,
             preexec_fn=die_with_parent,
         )
-        assert until(lambda: _answers(port), timeout=10), "redis-server did not start"
+        assert until(lambda: redis_answers(redis_url(port=port)), timeout=10), (
+            "redis-server did not start"
+        )
         return process
 
     redis = {"process": start(), "port": port, "start": start}
@@ -128,18 +127,6 @@ def throwaway_redis():
             os.kill(redis["process"].pid, signal.SIGCONT)
         redis["process"].kill()
         redis["process"].wait()
-
-
-def _answers(port):
-    import socket
-
-    with (
-        contextlib.suppress(OSError),
-        socket.create_connection(("127.0.0.1", port), timeout=1) as probe,
-    ):
-        probe.sendall(b"PING\r\n")
-        return probe.recv(16).startswith(b"+PONG")
-    return False
 
 
 def cache_at(port):
@@ -190,25 +177,25 @@ def test_a_failing_redis_costs_readers_nothing(
         ) as server,
         Load(server, paths) as load,
     ):
-        load.run_for(1)
+        time.sleep(1)
         process = redis["process"]
         if fault == "killed":
             process.kill()
             process.wait()
         else:
             os.kill(process.pid, signal.SIGSTOP)
-        load.run_for(3)
+        time.sleep(3)
         # An editor's change while the cache is out reaches readers once it
         # is back, not a cache lifetime later.
         services.update_article(article=story, user=None, headline="Rates rise")
-        load.run_for(2)
+        time.sleep(2)
         if fault == "killed":
             redis["process"] = redis["start"]()
         else:
             os.kill(process.pid, signal.SIGCONT)
         assert until(lambda: served(server, story.get_absolute_url(), "Rates rise"))
         assert until(lambda: served(server, "/", "Rates rise"))
-        load.run_for(2)
+        time.sleep(2)
     assert load.count > 50
     assert set(load.statuses) == {200}, (load.statuses, server.logged()[-6000:])
     assert not load.failures, load.failures
@@ -234,15 +221,15 @@ def test_with_the_database_cut_off_under_load_cached_pages_are_served(
         for path in paths:
             assert server.get(path)[0] == 200
         with Load(server, paths) as load:
-            load.run_for(1)
+            time.sleep(1)
             database.cut()
-            load.run_for(2)
+            time.sleep(2)
             status, headers, _ = server.get(unread.get_absolute_url())
             assert (status, headers["Retry-After"]) == (503, "30")
-            load.run_for(1)
+            time.sleep(1)
             database.restore()
             assert until(lambda: served(server, unread.get_absolute_url(), "Never"))
-            load.run_for(1)
+            time.sleep(1)
     assert load.count > 50
     assert set(load.statuses) == {200}, load.statuses
     assert not load.failures, load.failures
@@ -256,7 +243,7 @@ def test_a_worker_killed_under_load_is_replaced(tmp_path, collected_static, stor
         gunicorn(tmp_path, collected_static, WEB_CONCURRENCY=str(WORKERS)) as server,
         Load(server, paths, threads=2) as load,
     ):
-        load.run_for(1)
+        time.sleep(1)
         workers = _children(server.process.pid)
         assert len(workers) == WORKERS
         os.kill(workers[0], signal.SIGKILL)
@@ -264,7 +251,7 @@ def test_a_worker_killed_under_load_is_replaced(tmp_path, collected_static, stor
             lambda: len(set(_children(server.process.pid)) - {workers[0]}) == WORKERS
         )
         before = load.count
-        load.run_for(2)
+        time.sleep(2)
         assert load.count > before  # still answering, with the new worker
     assert set(load.statuses) == {200}, load.statuses
     # Only the request the killed worker was answering can go unanswered.

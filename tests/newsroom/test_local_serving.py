@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from tests.servers import ROOT, Server, die_with_parent, free_port, wait_for
+from tests.servers import ROOT, free_port, serving
 
 DEMO_STORY = "/2016/12/24/russia-urges-peace-after-battle-for-aleppo/"
 
@@ -51,19 +51,7 @@ def manage(env, *args):
 def test_a_change_from_another_process_reaches_both_workers(local_site, tmp_path):
     port = free_port()
     env = local_site | {"WEB_CONCURRENCY": "2", "GUNICORN_BIND": f"127.0.0.1:{port}"}
-    log = tmp_path / "gunicorn.log"
-    with open(log, "w") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py")],
-            env=env,
-            cwd=ROOT,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            preexec_fn=die_with_parent,
-        )
-    server = Server(f"http://127.0.0.1:{port}", port, process, log)
-    try:
-        wait_for(server)
+    with serving(env, port, tmp_path / "gunicorn.log") as server:
         # Both workers render and keep their copies.
         for _ in range(20):
             for path in ["/", DEMO_STORY]:
@@ -81,6 +69,3 @@ def test_a_change_from_another_process_reaches_both_workers(local_site, tmp_path
             for path in ["/", DEMO_STORY]:
                 _, _, body = server.get(path)
                 assert b"Australian Associated Press" in body, path
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
