@@ -21,19 +21,18 @@ import bisect
 import datetime
 import functools
 import logging
-import math
 from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import DatabaseError
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from core import pagecache
 from core.cache import report
 
-from .models import Article, Edition
+from .models import Article, Edition, FrontPagePin
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +57,8 @@ class State:
     last_modified: datetime.datetime | None
     # When the next scheduled story goes live, changing the token.
     next_change: datetime.datetime | None
-    # Published stories in each listing: "front" for all, "source:<id>".
+    # Published stories in each listing: "front" for all, "source:<id>",
+    # "section:<id>".
     counts: dict
 
     def count(self, scope):
@@ -71,8 +71,11 @@ class Snapshot:
     changed_at: datetime.datetime | None
     # The latest publication time at or before the moment it was worked out.
     live_since: datetime.datetime | None
-    # Scheduled stories after that moment, earliest first: (time, source id).
-    upcoming: tuple[tuple[datetime.datetime, int], ...]
+    # What the clock brings after that moment, earliest first: (time, the
+    # listings that gain a story then). A scheduled story gains "front" and
+    # its source's and section's; a front page place's end gains none, but
+    # changes the token all the same.
+    upcoming: tuple[tuple[datetime.datetime, tuple[str, ...]], ...]
     # False when there were more scheduled stories than `upcoming` holds.
     complete: bool
     # Published stories in each listing at that moment (see State.counts).
@@ -83,15 +86,15 @@ class Snapshot:
     def at(self, now):
         """The state at `now`, or None when `now` is past what this snapshot
         knows (it must be loaded afresh)."""
-        passed = bisect.bisect_right(self.upcoming, (now, math.inf))
+        passed = bisect.bisect_right(self.upcoming, now, key=lambda event: event[0])
         if passed == len(self.upcoming) and not self.complete:
             return None
         went_live = self.upcoming[passed - 1][0] if passed else self.live_since
         stamp = f"{went_live.timestamp():.6f}" if went_live else "-"
         moments = [m for m in (self.changed_at, went_live) if m is not None]
         counts = dict(self.counts)
-        for _, source_id in self.upcoming[:passed]:
-            for scope in ("front", f"source:{source_id}"):
+        for _, scopes in self.upcoming[:passed]:
+            for scope in scopes:
                 counts[scope] = counts.get(scope, 0) + 1
         following = self.upcoming[passed][0] if passed < len(self.upcoming) else None
         return State(
@@ -109,7 +112,7 @@ class Snapshot:
             self.number,
             self.changed_at,
             self.live_since,
-            [(moment.isoformat(), source) for moment, source in self.upcoming],
+            [(moment.isoformat(), list(scopes)) for moment, scopes in self.upcoming],
             self.complete,
             self.counts,
             self.revision,
@@ -131,37 +134,63 @@ class Snapshot:
 
 def _times(upcoming):
     return tuple(
-        (datetime.datetime.fromisoformat(moment), source) for moment, source in upcoming
+        (datetime.datetime.fromisoformat(moment), _scopes(scopes))
+        for moment, scopes in upcoming
     )
+
+
+def _scopes(value):
+    # Before sections, an entry named its source's id alone.
+    if isinstance(value, int):
+        return ("front", f"source:{value}")
+    return tuple(value)
 
 
 def schedule(now):
     """What only the clock will change, from the stories themselves: the
-    latest publication time at or before `now`; the stories scheduled after
-    it (earliest first, with their source); whether that list is complete;
-    and how many stories each listing holds. Three queries, on indexes but
-    for the count; desk/services.py keeps the answer on the Edition row with
-    every change, so that readers never count."""
+    latest publication time (or end of a front page place) at or before
+    `now`; the stories scheduled and places ending after it (earliest first,
+    with the listings they change); whether that list is complete; and how
+    many stories each listing holds. A few queries, on indexes but for the
+    counts; desk/services.py keeps the answer on the Edition row with every
+    change, so that readers never count."""
     published = Article.objects.published(at=now)
-    live_since = (
+    latest = [
         published.order_by("-published_at")
         .values_list("published_at", flat=True)
-        .first()
-    )
-    upcoming = list(
-        Article.objects.scheduled(at=now)
+        .first(),
+        FrontPagePin.objects.filter(ends_at__lte=now)
+        .aggregate(Max("ends_at"))
+        .get("ends_at__max"),
+    ]
+    live_since = max(filter(None, latest), default=None)
+    stories = [
+        (moment, ("front", f"source:{source}", f"section:{section}"))
+        for moment, source, section in Article.objects.scheduled(at=now)
         .order_by("published_at")
-        .values_list("published_at", "source_id")[: UPCOMING_LIMIT + 1]
-    )
-    per_source = published.order_by().values_list("source_id").annotate(Count("pk"))
-    counts = {f"source:{source_id}": n for source_id, n in per_source}
-    counts["front"] = sum(counts.values())
+        .values_list("published_at", "source_id", "section_id")[: UPCOMING_LIMIT + 1]
+    ]
+    places = [
+        (moment, ())
+        for moment in FrontPagePin.objects.filter(ends_at__gt=now)
+        .order_by("ends_at")
+        .values_list("ends_at", flat=True)
+    ]
+    complete = len(stories) <= UPCOMING_LIMIT
+    if not complete:
+        # As far as the stories known: later places wait for the reload.
+        cut = stories.pop()[0]
+        places = [place for place in places if place[0] < cut]
+    upcoming = sorted(stories + places, key=lambda event: event[0])
+    counts = {}
+    for scope, column in [("source", "source_id"), ("section", "section_id")]:
+        grouped = published.order_by().values_list(column).annotate(Count("pk"))
+        counts |= {f"{scope}:{key}": n for key, n in grouped}
+    counts["front"] = sum(n for k, n in counts.items() if k.startswith("source:"))
     return {
         "live_since": live_since,
-        "upcoming": [
-            (m.isoformat(), source) for m, source in upcoming[:UPCOMING_LIMIT]
-        ],
-        "schedule_complete": len(upcoming) <= UPCOMING_LIMIT,
+        "upcoming": [(m.isoformat(), list(scopes)) for m, scopes in upcoming],
+        "schedule_complete": complete,
         "live_counts": counts,
     }
 

@@ -108,6 +108,133 @@ class SourceRedirect(models.Model):
         return f"{self.slug} → {self.source_id}"
 
 
+class Section(models.Model):
+    """A part of the site (World, Politics, Sport): every story is in one,
+    and the masthead lists those `in_navigation`, by `position`."""
+
+    # Where stories go when no section is given: those that existed before
+    # sections did, and agency copy not yet sorted.
+    DEFAULT_SLUG = "news"
+
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(
+        blank=True, help_text="A sentence for the section's page and search engines."
+    )
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Order in the navigation: lower comes first."
+    )
+    in_navigation = models.BooleanField(
+        "in the navigation",
+        default=True,
+        help_text="Shown in the masthead's list of sections and on the front page.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "name"]
+        constraints = [valid_slug("section_slug_is_routable")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+    @classmethod
+    def default(cls):
+        section, _ = cls.objects.get_or_create(
+            slug=cls.DEFAULT_SLUG, defaults={"name": "News", "position": 1000}
+        )
+        return section
+
+
+class Author(models.Model):
+    """A member of staff credited on stories, with a page of their own.
+    Agency copy with no staff author keeps the free-text byline instead."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    title = models.CharField(
+        max_length=200, blank=True, help_text="Their job, e.g. Political reporter."
+    )
+    bio = models.TextField(blank=True, max_length=2000)
+    photo = models.ImageField(
+        upload_to="authors/",
+        blank=True,
+        width_field="photo_width",
+        height_field="photo_height",
+    )
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    website = models.URLField(blank=True)
+    profiles = models.TextField(
+        "social profiles",
+        blank=True,
+        help_text="Addresses of their profiles elsewhere (Bluesky, Mastodon, "
+        "LinkedIn...), one per line.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            valid_slug("author_slug_is_routable"),
+            models.CheckConstraint(
+                condition=Q(website="") | Q(website__iregex=r"^https?://"),
+                name="author_website_is_a_web_address",
+                violation_error_message="The website must be an http:// or "
+                "https:// address.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+    @property
+    def links(self):
+        """Their website, then their profiles: web addresses only."""
+        found = [self.website] if self.website else []
+        for line in self.profiles.splitlines():
+            line = line.strip()
+            if re.match(r"^https?://[^\s]+$", line, re.IGNORECASE):
+                found.append(line)
+        return found
+
+    def clean(self):
+        for line in self.profiles.splitlines():
+            line = line.strip()
+            if line and not re.match(r"^https?://[^\s]+$", line, re.IGNORECASE):
+                raise ValidationError(
+                    {
+                        "profiles": f"{line!r} is not a web address: give one "
+                        "https:// address per line."
+                    }
+                )
+
+
+class Topic(models.Model):
+    """What a story is about (a tag): stories have any number of them."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [valid_slug("topic_slug_is_routable")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:topic", kwargs={"slug": self.slug})
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, *, at=None):
         """The one rule for what readers may see (now, or `at` a moment)."""
@@ -121,7 +248,20 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def with_source(self):
-        return self.select_related("source")
+        return self.select_related("source", "section")
+
+    def with_credits(self):
+        """Authors in byline order and topics, in two queries whatever the
+        number of stories (see Article.credited_authors)."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "authorship_set",
+                queryset=Authorship.objects.select_related("author").order_by(
+                    "position", "pk"
+                ),
+            ),
+            "topics",
+        )
 
     def for_reading(self):
         """What a story page shows: its rendered body, not the Markdown."""
@@ -148,11 +288,25 @@ class Article(models.Model):
         "image_alt",
         "image_caption",
         "image_credit",
+        "section",
+        "label",
+        "authors",
+        "topics",
         "source",
         "byline",
         "status",
         "published_at",
     ]
+    # Kept in tables of their own: set once the story's row is saved.
+    RELATED_FIELDS = ["authors", "topics"]
+
+    class Label(models.TextChoices):
+        """What a card's kicker says instead of the section's name."""
+
+        NONE = "", "None (the section's name)"
+        BREAKING = "breaking", "Breaking"
+        ANALYSIS = "analysis", "Analysis"
+        OPINION = "opinion", "Opinion"
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -172,8 +326,29 @@ class Article(models.Model):
     body_html = models.TextField(editable=False, blank=True)
     word_count = models.PositiveIntegerField(editable=False, default=0)
     byline = models.CharField(
-        max_length=200, blank=True, help_text="Author names, if credited."
+        max_length=200,
+        blank=True,
+        help_text="Names as credited on agency copy (AAP) when no staff author "
+        "is chosen above.",
     )
+    section = models.ForeignKey(
+        Section, on_delete=models.PROTECT, related_name="articles"
+    )
+    label = models.CharField(
+        max_length=20,
+        choices=Label.choices,
+        blank=True,
+        default=Label.NONE,
+        help_text="Shown above the headline on cards instead of the section.",
+    )
+    authors = models.ManyToManyField(
+        Author,
+        through="Authorship",
+        related_name="articles",
+        blank=True,
+        help_text="Staff authors, in the order they are credited.",
+    )
+    topics = models.ManyToManyField(Topic, related_name="articles", blank=True)
     source = models.ForeignKey(
         Source, on_delete=models.PROTECT, related_name="articles"
     )
@@ -255,6 +430,10 @@ class Article(models.Model):
                 fields=["source", "status", "-published_at"],
                 name="article_source_listing_idx",
             ),
+            models.Index(
+                fields=["section", "status", "-published_at"],
+                name="article_section_listing_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -320,6 +499,22 @@ class Article(models.Model):
         )
 
     @property
+    def credited_authors(self):
+        """The story's staff authors, in the order the byline gives them."""
+        return [
+            credit.author
+            for credit in self.authorship_set.all()
+            if credit.author_id is not None
+        ]
+
+    @property
+    def kicker(self):
+        """The word above a card's headline: the label, else the section."""
+        if self.label:
+            return self.get_label_display()
+        return self.section.name
+
+    @property
     def is_published(self):
         return (
             self.status == self.Status.PUBLISHED
@@ -369,6 +564,26 @@ class Article(models.Model):
         return settings.SITE_URL + self.get_absolute_url()
 
 
+class Authorship(models.Model):
+    """An author's credit on a story, in the order the byline lists them."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE)
+    author = models.ForeignKey(Author, on_delete=models.PROTECT)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "author"], name="author_credited_once"
+            )
+        ]
+        indexes = [models.Index(fields=["author", "article"], name="author_story_idx")]
+
+    def __str__(self):
+        return f"{self.author_id} on {self.article_id}"
+
+
 class SlugRedirect(models.Model):
     """An address a story was published under before an editor changed its
     slug: links already shared, in feed readers and in search engines keep
@@ -416,3 +631,47 @@ class Edition(models.Model):
 
     def __str__(self):
         return f"Edition {self.number}"
+
+
+class FrontPagePin(models.Model):
+    """A story an editor put in one of the front page's top places, until
+    `ends_at` if given. An empty place shows the newest story not already
+    on the front page."""
+
+    class Slot(models.IntegerChoices):
+        LEAD = 0, "Lead story"
+        SECOND_1 = 1, "Second tier, first"
+        SECOND_2 = 2, "Second tier, second"
+        SECOND_3 = 3, "Second tier, third"
+        SECOND_4 = 4, "Second tier, fourth"
+
+    slot = models.PositiveSmallIntegerField(choices=Slot.choices, unique=True)
+    article = models.ForeignKey(
+        Article,
+        on_delete=models.CASCADE,
+        related_name="front_page_pins",
+        verbose_name="story",
+    )
+    ends_at = models.DateTimeField(
+        "until",
+        null=True,
+        blank=True,
+        help_text="Leave empty to keep it there until it is changed.",
+    )
+    pinned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    pinned_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["slot"]
+        verbose_name = "front page place"
+        verbose_name_plural = "front page"
+
+    def __str__(self):
+        return self.get_slot_display()

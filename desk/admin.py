@@ -22,7 +22,12 @@ from simple_history.models import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 from articles.formats import newsroom_time
 from articles.models import Article, Source
 
-from . import policy, recycle, services
+from . import (
+    admin_listings,  # noqa: F401  (sections, authors, topics, front page)
+    policy,
+    recycle,
+    services,
+)
 from .changelist import StoryChangeList
 from .compare import differences
 from .forms import ArticleAdminForm
@@ -102,20 +107,21 @@ class ArticleAdmin(SimpleHistoryAdmin):
     list_display = [
         "headline",
         "state",
+        "section",
         "source",
         "published_time",
         "reading_time",
         "last_updated",
         "site_link",
     ]
-    list_filter = [StatusFilter, "source", "published_at"]
-    list_select_related = ["source", "updated_by"]
+    list_filter = [StatusFilter, "section", "source", "published_at"]
+    list_select_related = ["source", "section", "updated_by"]
     search_fields = ["headline", "standfirst", "body"]
     date_hierarchy = "published_at"
     # Drafts (no time yet) first, then the latest time first.
     ordering = [F("published_at").desc(nulls_first=True), "-created_at"]
     prepopulated_fields = {"slug": ["headline"]}
-    autocomplete_fields = ["source"]
+    autocomplete_fields = ["source", "topics"]
     actions = ["publish_now", "unpublish"]
     readonly_fields = ["word_count_display", "reading_time_display", "record"]
     fieldsets = [
@@ -133,7 +139,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
             },
         ),
         ("Image", {"fields": ["image", "image_alt", "image_caption", "image_credit"]}),
-        ("Credit", {"fields": ["source", "byline"]}),
+        ("Section and topics", {"fields": ["section", "label", "topics"]}),
+        ("Credit", {"fields": ["credited_authors", "source", "byline"]}),
         ("Publishing", {"fields": ["status", "published_at", "record"]}),
     ]
     history_list_display = ["version", "status"]
@@ -194,11 +201,14 @@ class ArticleAdmin(SimpleHistoryAdmin):
     @staticmethod
     def editorial_values(form):
         """What the form lets this user write (read-only fields are absent)."""
-        return {
+        values = {
             name: form.cleaned_data[name]
             for name in Article.EDITORIAL_FIELDS
             if name in form.cleaned_data
         }
+        if "credited_authors" in form.cleaned_data:
+            values["authors"] = form.cleaned_data["credited_authors"]
+        return values
 
     def save_model(self, request, obj, form, change):
         fields = self.editorial_values(form)

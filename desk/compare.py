@@ -16,8 +16,11 @@ from articles.models import Article
 
 # In the order of the story form. Derived fields (body_html, word_count,
 # image size) and bookkeeping (version, timestamps, who) are not compared:
-# they follow from these, and the version labels carry who and when.
-COMPARED = Article.EDITORIAL_FIELDS
+# they follow from these, and the version labels carry who and when. The
+# history keeps the story's own row: not its authors and topics.
+COMPARED = [
+    name for name in Article.EDITORIAL_FIELDS if name not in Article.RELATED_FIELDS
+]
 # Long enough that a line-by-line diff says more than the two values alone.
 LONG_TEXT = {"standfirst", "body"}
 # Unchanged lines kept around each change; longer runs are cut to a gap.

@@ -3,13 +3,14 @@
 import datetime
 
 from django import forms
-from django.contrib.admin.widgets import AdminSplitDateTime
+from django.contrib import admin
+from django.contrib.admin.widgets import AdminSplitDateTime, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 
 from articles import text
 from articles.formats import newsroom_time
 from articles.images import validate_image_file
-from articles.models import Article
+from articles.models import Article, Author, Section
 
 from . import services
 
@@ -48,14 +49,46 @@ class PublicationTimeWidget(AdminSplitDateTime):
             return [value.date(), value.time()]
 
 
+class CreditOrderWidget(AutocompleteSelectMultiple):
+    """The admin's autocomplete, showing the chosen authors in the order
+    they are credited (the order the browser sends them back in)."""
+
+    def optgroups(self, name, value, attr=None):
+        groups = super().optgroups(name, value, attr)
+        order = {str(v): i for i, v in enumerate(value)}
+        for _, options, _ in groups:
+            options.sort(key=lambda option: order.get(str(option["value"]), 0))
+        return groups
+
+
+class CreditedAuthorsField(forms.ModelMultipleChoiceField):
+    """Staff authors, as a list in the order chosen (Django's field gives
+    a queryset, in no particular order)."""
+
+    def clean(self, value):
+        chosen = super().clean(value)
+        found = {str(author.pk): author for author in chosen}
+        return [found[str(pk)] for pk in dict.fromkeys(value or []) if str(pk) in found]
+
+
 class ArticleAdminForm(forms.ModelForm):
     # The version of the story this form was opened with: a save is refused
     # if someone else saved the story in between (see `clean`).
     opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Not the model's own field: the admin takes no many-to-many field with
+    # an order of its own (the Authorship table) in a form.
+    credited_authors = CreditedAuthorsField(
+        label="Authors",
+        queryset=Author.objects.all(),
+        required=False,
+        widget=CreditOrderWidget(Article._meta.get_field("authors"), admin.site),
+        help_text="Staff authors, in the order the byline credits them. Leave "
+        "empty for agency copy and fill in the byline below.",
+    )
 
     class Meta:
         model = Article
-        fields = Article.EDITORIAL_FIELDS
+        fields = [name for name in Article.EDITORIAL_FIELDS if name != "authors"]
         field_classes = {"image": ImageUploadField}
         help_texts = {"body": BODY_HELP}
         error_messages = {"slug": {"unique": services.ADDRESS_TAKEN}}
@@ -63,6 +96,16 @@ class ArticleAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "section" in self.fields:
+            # Chosen for a new story (the desk's default section until the
+            # editor picks another); left empty, the services use it too.
+            section = self.fields["section"]
+            section.required = False
+            section.help_text = (
+                f"Left empty, the story goes in {Section.default().name}."
+            )
+            if not self.instance.pk and not self.is_bound:
+                self.initial.setdefault("section", Section.default().pk)
         if self.instance.pk and not self.is_bound:
             # Ask the database rather than trusting the instance: restoring
             # an old version builds this form from that version's values.
@@ -72,6 +115,10 @@ class ArticleAdminForm(forms.ModelForm):
                 .first()
             )
             self.fields["opened_version"].initial = current or self.instance.version
+            self.fields["credited_authors"].initial = [
+                credit.author_id
+                for credit in self.instance.authorship_set.order_by("position", "pk")
+            ]
 
     def clean_body(self):
         # The services refuse such a body too (only when it changes); here

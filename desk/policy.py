@@ -90,6 +90,30 @@ def can_delete_source(user):
     return _has(user, "articles.delete_source")
 
 
+def can_manage_sections(user):
+    """Add, rename, reorder or remove the site's sections."""
+    return can_publish(user)
+
+
+def can_manage_authors(user):
+    """Write staff authors' public profiles."""
+    return can_publish(user)
+
+
+def can_manage_topics(user):
+    """Add or rename topics: anyone who writes stories tags them."""
+    return can_create(user)
+
+
+def can_delete_topics(user):
+    return can_publish(user)
+
+
+def can_curate_front_page(user):
+    """Choose the front page's lead and second-tier stories."""
+    return can_publish(user)
+
+
 def can_restore_archive(user):
     """Restore a whole site from an archive (`import_content`): the site
     itself, or a superuser."""

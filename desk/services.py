@@ -27,9 +27,21 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from articles import edition, images, stripping, text
-from articles.models import Article, Edition, SlugRedirect, Source, SourceRedirect
+from articles.models import (
+    Article,
+    Author,
+    Authorship,
+    Edition,
+    FrontPagePin,
+    Section,
+    SlugRedirect,
+    Source,
+    SourceRedirect,
+    Topic,
+)
 from core import cdn
 from core.characters import clean_text
+from core.pagecache import SITE_TAG
 
 from . import policy
 from .archive.format import RECORDS, ArchiveError
@@ -90,10 +102,13 @@ def create_article(*, user, **fields):
     if not policy.can_create(user):
         raise PermissionDenied("You may not write stories.")
     story = Article(created_by=user)
+    fields.setdefault("section", None)
+    credits = _credits(fields)
     _check_publishing(user, story, fields)
     _apply(story, fields)
     story.address_went_live = _visibility(story) == LIVE
     _save(story, user=user, reason="Created")
+    _set_credits(story, **credits)
     _shown(story, before=HIDDEN)
     return story
 
@@ -110,16 +125,19 @@ def update_article(*, article, user, opened_version=None, reason="Edited", **fie
     if not policy.can_edit(user, story):
         raise PermissionDenied("You may not change this story.")
     before = _visibility(story)
-    old_slug, old_source = story.slug, story.source.slug
+    old_slug = story.slug
+    shown_on = _pages_showing(story)
     old_went_live = story.address_went_live or before == LIVE
+    credits = _credits(fields)
     _check_publishing(user, story, fields)
     _apply(story, fields)
     story.address_went_live = _visibility(story) == LIVE or (
         story.slug == old_slug and old_went_live
     )
     _save(story, user=user, reason=_reason(before, story, reason))
+    _set_credits(story, **credits)
     _keep_old_address(story, old_slug=old_slug, went_live=old_went_live)
-    _shown(story, before=before, tags=_pages_showing(story, moved_from=old_source))
+    _shown(story, before=before, tags=shown_on | _pages_showing(story))
     return story
 
 
@@ -189,16 +207,32 @@ def restore_version(*, article, version, user, opened_version=None, **fields):
     the editor made to it before restoring."""
     if version.id != article.pk:
         raise ValueError("That version belongs to another story.")
-    restored = [name for name in Article.EDITORIAL_FIELDS if name not in PUBLISHING]
+    # The history keeps the story's row, not its authors and topics: those
+    # stay as they are unless the editor changed them in the form.
+    restored = [
+        name
+        for name in Article.EDITORIAL_FIELDS
+        if name not in PUBLISHING and name not in Article.RELATED_FIELDS
+    ]
     values = {
         name: getattr(version, Article._meta.get_field(name).attname)
         for name in restored
     }
-    values.pop("source")
-    values["source_id"] = version.source_id
-    values |= {name: value for name, value in fields.items() if name in restored}
-    if "source" in fields:
-        values.pop("source_id")
+    for name in ["source", "section"]:
+        values.pop(name)
+        values[f"{name}_id"] = getattr(version, f"{name}_id")
+        if name in fields:
+            values.pop(f"{name}_id")
+    if (
+        values.get("section_id")
+        and not Section.objects.filter(pk=values["section_id"]).exists()
+    ):
+        values.pop("section_id")  # deleted since: the story keeps its section
+    values |= {
+        name: value
+        for name, value in fields.items()
+        if name in restored or name in Article.RELATED_FIELDS
+    }
     reason = f"Restored version {version.version}"
     picture = getattr(values["image"], "name", values["image"])
     if picture and not images.is_stored(picture):
@@ -244,6 +278,10 @@ def restore_deleted_article(*, story_id, user, slug=None):
                 "since. Add it again under Sources, then restore the story."
             }
         )
+    reason = "Restored after deletion"
+    if not Section.objects.filter(pk=story.section_id).exists():
+        story.section = Section.default()
+        reason += f" (its section was deleted: now in {story.section.name})"
     story.slug = slug or story.slug
     claim_address(slug=story.slug)
     taken = Article.objects.filter(slug=story.slug).only("headline").first()
@@ -255,7 +293,6 @@ def restore_deleted_article(*, story_id, user, slug=None):
             },
             code="unique",
         )
-    reason = "Restored after deletion"
     if story.image and not images.is_stored(story.image.name):
         story.image, story.image_alt = "", ""
         story.image_width = story.image_height = None
@@ -290,11 +327,13 @@ def import_articles(*, user, stories, batch_size=1000):
     """
     if not policy.can_create(user):
         raise PermissionDenied("You may not write stories.")
-    rows, archive_times, thumbnails = [], [], {}
+    rows, archive_times, thumbnails, credits = [], [], {}, []
     for fields in stories:
         fields = dict(fields)
         times = {name: fields.pop(name) for name in ARCHIVE_TIMES if name in fields}
         _refuse_unknown(fields, STORY_FIELDS)
+        fields.setdefault("section", None)
+        credits.append(_credits(fields))
         story = Article(created_by=user, updated_by=user)
         _check_publishing(user, story, fields)
         _apply(story, fields)
@@ -317,13 +356,25 @@ def import_articles(*, user, stories, batch_size=1000):
         default_user=user,
         default_change_reason="Imported",
     )
-    for story, times in zip(created, archive_times, strict=True):
+    for story, times, story_credits in zip(
+        created, archive_times, credits, strict=True
+    ):
         if times:
             Article.objects.filter(pk=story.pk).update(**times)
-    shown = [story for story in rows if _visibility(story) != HIDDEN]
+        if story_credits:
+            _set_credits(story, **story_credits)
+    shown = [
+        (story, story_credits)
+        for story, story_credits in zip(rows, credits, strict=True)
+        if _visibility(story) != HIDDEN
+    ]
     if shown:
-        sources = {f"source-{story.source.slug}" for story in shown}
-        _new_edition(tags=sources | {"front", "feeds", "sitemaps"})
+        tags = {"front", "feeds", "sitemaps"}
+        for story, story_credits in shown:
+            tags |= {f"source-{story.source.slug}", f"section-{story.section.slug}"}
+            for name in Article.RELATED_FIELDS:
+                tags |= {f"{name[:-1]}-{x.slug}" for x in story_credits.get(name, [])}
+        _new_edition(tags=tags)
     return created
 
 
@@ -424,6 +475,153 @@ def delete_source(*, source, user):
         raise PermissionDenied("Only editors can delete sources.")
     source.delete()
     _new_edition(tags={f"source-{source.slug}", "sitemaps"})
+
+
+# Sections, authors and topics: their names show on every page listing their
+# stories (and sections in every page's masthead), so a change to one is a
+# new edition for the whole site.
+
+SECTION_FIELDS = frozenset(["name", "slug", "description", "position", "in_navigation"])
+AUTHOR_FIELDS = frozenset(
+    ["name", "slug", "title", "bio", "photo", "website", "profiles"]
+)
+TOPIC_FIELDS = frozenset(["name", "slug", "description"])
+NOT_GIVEN = object()
+
+
+@transaction.atomic
+def save_section(*, user, section=None, **fields):
+    """Create a section, or change `section`."""
+    if not policy.can_manage_sections(user):
+        raise PermissionDenied("Only editors can change the site's sections.")
+    return _save_listing(Section, SECTION_FIELDS, section, fields, prefix="section")
+
+
+@transaction.atomic
+def delete_section(*, section, user):
+    """Remove a section with no stories (others are refused: move them)."""
+    if not policy.can_manage_sections(user):
+        raise PermissionDenied("Only editors can change the site's sections.")
+    _delete_listing(section, "section", what="stories")
+
+
+@transaction.atomic
+def save_author(*, user, author=None, **fields):
+    """Create an author's profile, or change `author`'s. `photo` may be a
+    new upload (stored without its metadata) or empty to remove it."""
+    if not policy.can_manage_authors(user):
+        raise PermissionDenied("Only editors can change authors' profiles.")
+    photo = fields.pop("photo", NOT_GIVEN)
+    author = _save_listing(Author, AUTHOR_FIELDS, author, fields, prefix="author")
+    if photo is not NOT_GIVEN and photo != author.photo:
+        _set_author_photo(author, photo)
+    return author
+
+
+@transaction.atomic
+def delete_author(*, author, user):
+    """Remove a profile no story credits (others are refused)."""
+    if not policy.can_manage_authors(user):
+        raise PermissionDenied("Only editors can change authors' profiles.")
+    _delete_listing(author, "author", what="stories crediting them")
+
+
+@transaction.atomic
+def save_topic(*, user, topic=None, **fields):
+    if not policy.can_manage_topics(user):
+        raise PermissionDenied("You may not change topics.")
+    return _save_listing(Topic, TOPIC_FIELDS, topic, fields, prefix="topic")
+
+
+@transaction.atomic
+def delete_topic(*, topic, user):
+    """Remove a topic; its stories lose that tag and nothing else."""
+    if not policy.can_delete_topics(user):
+        raise PermissionDenied("Only editors can delete topics.")
+    tags = _listing_tags(topic, "topic")
+    topic.delete()
+    _new_edition(tags=tags)
+
+
+def _save_listing(model, allowed, row, fields, *, prefix):
+    _refuse_unknown(fields, allowed)
+    old_tags = _listing_tags(row, prefix) if row is not None else set()
+    row = model() if row is None else model.objects.select_for_update().get(pk=row.pk)
+    for name, value in _cleaned(model, fields).items():
+        setattr(row, name, value)
+    row.full_clean(exclude=["photo"] if model is Author else None)
+    row.save()
+    _new_edition(tags=old_tags | _listing_tags(row, prefix))
+    return row
+
+
+def _listing_tags(row, prefix):
+    # The masthead names the sections, and cards their section and authors:
+    # every page may show the change.
+    return {SITE_TAG, f"{prefix}-{row.slug}"}
+
+
+def _delete_listing(row, prefix, *, what):
+    tags = _listing_tags(row, prefix)
+    try:
+        with transaction.atomic():
+            row.delete()
+    except models.ProtectedError as refused:
+        raise ValidationError(
+            f"{row} still has {what}: move them elsewhere first."
+        ) from refused
+    _new_edition(tags=tags)
+
+
+def _set_author_photo(author, photo):
+    old = author.photo.name
+    if not photo:
+        author.photo = ""
+        author.photo_width = author.photo_height = None
+    else:
+        upload = photo if isinstance(photo, File) else File(photo, name="photo")
+        try:
+            clean = stripping.strip_metadata(upload)
+        except ValidationError as refused:
+            raise ValidationError({"photo": refused.error_list}) from refused
+        name = stripping.stored_name(author.slug, clean.kind)
+        author.photo.save(name, ContentFile(clean.content), save=False)
+    author.save()
+    if old and old != author.photo.name:
+        transaction.on_commit(lambda: default_storage.delete(old))
+
+
+# The front page's top places.
+
+
+@transaction.atomic
+def pin_story(*, user, article, slot, ends_at=None):
+    """Put `article` in front page place `slot` (FrontPagePin.Slot), until
+    `ends_at` if given. A story holds one place at most: it leaves any other
+    place it held."""
+    if not policy.can_curate_front_page(user):
+        raise PermissionDenied("Only editors can arrange the front page.")
+    if slot not in FrontPagePin.Slot.values:
+        raise ValidationError({"slot": f"There is no front page place {slot}."})
+    if ends_at is not None and ends_at <= timezone.now():
+        raise ValidationError({"ends_at": "Give a time in the future, or none."})
+    FrontPagePin.objects.filter(article=article).exclude(slot=slot).delete()
+    pin, _ = FrontPagePin.objects.select_for_update().update_or_create(
+        slot=slot,
+        defaults={"article": article, "ends_at": ends_at, "pinned_by": user},
+    )
+    _new_edition(tags={"front"})
+    return pin
+
+
+@transaction.atomic
+def unpin_story(*, user, slot):
+    """Empty front page place `slot`: the newest story fills it again."""
+    if not policy.can_curate_front_page(user):
+        raise PermissionDenied("Only editors can arrange the front page.")
+    deleted, _ = FrontPagePin.objects.filter(slot=slot).delete()
+    if deleted:
+        _new_edition(tags={"front"})
 
 
 # Archives (desk/archive).
@@ -540,7 +738,7 @@ def _edition_at_least(number):
 
 
 def _refuse_unknown(fields, allowed):
-    unknown = set(fields) - allowed - {"source_id"}
+    unknown = set(fields) - allowed - {"source_id", "section_id"}
     if unknown:
         raise TypeError(f"Not fields editors write: {', '.join(sorted(unknown))}")
 
@@ -577,7 +775,10 @@ def _lock(article):
 
 def _apply(story, fields):
     """Set editorial fields on `story`; `image` may be a new file, a stored
-    file's name, or empty to remove the picture."""
+    file's name, or empty to remove the picture; `section` None is the
+    default section."""
+    if "section" in fields and fields["section"] is None:
+        fields = fields | {"section": Section.default()}
     fields = _cleaned(Article, fields)
     if "body" in fields and fields["body"] != story.body:
         # Only a new body: a story stored before the limits can still be
@@ -593,6 +794,29 @@ def _apply(story, fields):
     story.published_at = publication_time(
         status=story.status, published_at=story.published_at
     )
+
+
+def _credits(fields):
+    """Take the story's authors and topics out of `fields`: they are kept
+    in tables of their own, written once the story's row is saved."""
+    return {name: fields.pop(name) for name in Article.RELATED_FIELDS if name in fields}
+
+
+def _set_credits(story, *, authors=None, topics=None):
+    """Credit `authors` in the order given, and tag `topics`; None leaves
+    either as it is."""
+    if authors is not None:
+        authors = list(dict.fromkeys(authors))  # each credited once
+        if [a.pk for a in authors] != list(
+            Authorship.objects.filter(article=story).values_list("author", flat=True)
+        ):
+            Authorship.objects.filter(article=story).delete()
+            Authorship.objects.bulk_create(
+                Authorship(article=story, author=author, position=position)
+                for position, author in enumerate(authors)
+            )
+    if topics is not None:
+        story.topics.set(topics)
 
 
 def _set_image(story, image):
@@ -767,13 +991,22 @@ def _refuse_old_addresses(stories):
             raise ValidationError({"slug": problem}, code="old_address")
 
 
-def _pages_showing(story, *, moved_from=None):
-    """The CDN tags of every page that shows `story` (core/pagecache.py);
-    `moved_from` is the slug of the source it was credited to before."""
-    tags = {f"story-{story.pk}", f"source-{story.source.slug}"}
-    if moved_from is not None:
-        tags.add(f"source-{moved_from}")
-    return tags | {"front", "feeds", "sitemaps"}
+def _pages_showing(story):
+    """The CDN tags of every page that shows `story` as it is saved now
+    (core/pagecache.py): its own, its source's, section's, authors' and
+    topics' pages, and the site-wide listings."""
+    tags = {f"story-{story.pk}", f"source-{story.source.slug}", "front"}
+    tags |= {"feeds", "sitemaps"}
+    if story.section_id:
+        tags.add(f"section-{story.section.slug}")
+    if story.pk:
+        tags |= {
+            f"author-{slug}" for slug in story.authors.values_list("slug", flat=True)
+        }
+        tags |= {
+            f"topic-{slug}" for slug in story.topics.values_list("slug", flat=True)
+        }
+    return tags
 
 
 def _shown(story, *, before, after=None, tags=None):

@@ -26,7 +26,10 @@ def moments(n, start=None):
 def test_the_token_moves_at_each_scheduled_time_and_not_between():
     now = timezone.now()
     first, second = moments(2, now)
-    upcoming = ((first, 1), (second, 2))
+    upcoming = (
+        (first, ("front", "source:1", "section:1")),
+        (second, ("front", "source:2", "section:1")),
+    )
     snapshot = edition.Snapshot(7, now, now - MINUTE, upcoming, True, {"front": 5})
     before = snapshot.at(now)
     assert before.next_change == first
@@ -40,12 +43,45 @@ def test_the_token_moves_at_each_scheduled_time_and_not_between():
     # Each story going live joins the count of its listings.
     assert (before.count("front"), at_first.count("front")) == (5, 6)
     assert (after.count("front"), after.count("source:2")) == (7, 1)
+    assert after.count("section:1") == 2
+
+
+def test_a_front_page_place_ending_moves_the_token_and_no_count():
+    now = timezone.now()
+    (ends,) = moments(1, now)
+    snapshot = edition.Snapshot(1, now, now - MINUTE, ((ends, ()),), True, {"front": 2})
+    before, after = snapshot.at(now), snapshot.at(ends)
+    assert before.next_change == ends
+    assert after.token != before.token and after.counts == before.counts
+
+
+def test_a_place_that_has_ended_keeps_the_token_it_gave_after_a_reload():
+    """Loaded afresh after a pinned story's place ended, the edition must
+    not go back to the token it had while the story was pinned: pages
+    cached then would be served again."""
+    story = ArticleFactory(published=True)
+    ends = timezone.now() + MINUTE
+    services.pin_story(user=None, article=story, slot=0, ends_at=ends)
+    pinned = edition.current()
+    later = ends + MINUTE
+    assert edition.load(later).at(later).token != pinned.token
+    assert edition.load(ends - datetime.timedelta(seconds=1)).at(ends).token == (
+        edition.load(later).at(later).token
+    )
+
+
+def test_a_snapshot_from_before_sections_is_still_read():
+    now = timezone.now()
+    (moment,) = moments(1, now)
+    value = (3, now, None, [(moment.isoformat(), 4)], True, {"front": 1}, 2)
+    state = edition.Snapshot.from_cache(value).at(moment)
+    assert (state.count("front"), state.count("source:4")) == (2, 1)
 
 
 def test_a_snapshot_cut_short_knows_when_it_runs_out():
     now = timezone.now()
     times = moments(3, now)
-    upcoming = tuple((moment, 1) for moment in times)
+    upcoming = tuple((moment, ("front", "source:1")) for moment in times)
     snapshot = edition.Snapshot(1, now, None, upcoming, complete=False, counts={})
     assert snapshot.at(times[1]) is not None
     assert snapshot.at(times[2]) is None  # past the last time it knows
@@ -64,7 +100,8 @@ def test_reading_the_edition_is_one_query_once_the_services_have_written_it(
 def test_a_row_without_a_schedule_yet_is_completed_from_the_stories():
     story = ArticleFactory(scheduled=True)
     Edition.objects.filter(pk=1).update(schedule_complete=None, upcoming=[])
-    assert edition.load().upcoming == ((story.published_at, story.source_id),)
+    scopes = ("front", f"source:{story.source_id}", f"section:{story.section_id}")
+    assert edition.load().upcoming == ((story.published_at, scopes),)
 
 
 def test_past_the_end_of_a_list_cut_short_the_stories_are_asked(monkeypatch):

@@ -313,6 +313,9 @@ def test_staff_and_admin_pages_stay_private(admin_client, story):
         assert "public" not in directives
 
 
+LISTINGS = ("front", "feeds", "sitemaps")
+
+
 def test_a_publish_purges_the_pages_that_show_it(story, editor, monkeypatch):
     purged = []
     monkeypatch.setattr("core.cdn.purge", purged.append)
@@ -320,9 +323,7 @@ def test_a_publish_purges_the_pages_that_show_it(story, editor, monkeypatch):
     services.update_article(article=draft, user=editor, body="A draft edit.")
     assert purged == []
     services.publish_article(article=draft, user=editor)
-    assert purged == [
-        {f"story-{draft.pk}", "source-wire", "front", "feeds", "sitemaps"}
-    ]
+    assert purged == [{f"story-{draft.pk}", "source-wire", "section-news", *LISTINGS}]
     services.update_source(source=story.source, user=editor, slug="wire-service")
     assert purged[-1] == {
         "source-wire",
@@ -341,9 +342,7 @@ def test_a_schedule_purges_the_pages_that_will_show_it(story, editor, monkeypatc
     draft = ArticleFactory(source=story.source)
     later = timezone.now() + datetime.timedelta(hours=2)
     services.publish_article(article=draft, user=editor, at=later)
-    assert purged == [
-        {f"story-{draft.pk}", "source-wire", "front", "feeds", "sitemaps"}
-    ]
+    assert purged == [{f"story-{draft.pk}", "source-wire", "section-news", *LISTINGS}]
 
 
 def test_an_import_purges_its_sources_pages(story, monkeypatch):
@@ -364,7 +363,22 @@ def test_an_import_purges_its_sources_pages(story, monkeypatch):
             for n, source in enumerate([story.source, other])
         ],
     )
-    assert purged == [{"source-wire", "source-agency", "front", "feeds", "sitemaps"}]
+    assert purged == [{"source-wire", "source-agency", "section-news", *LISTINGS}]
+
+
+def test_a_publish_purges_its_section_authors_and_topics_pages(editor, monkeypatch):
+    purged = []
+    monkeypatch.setattr("core.cdn.purge", purged.append)
+    world = services.save_section(user=editor, name="World", slug="world")
+    author = services.save_author(user=editor, name="Sam Lee", slug="sam-lee")
+    topic = services.save_topic(user=editor, name="Syria", slug="syria")
+    draft = ArticleFactory(section=world, authors=[author], topics=[topic])
+    purged.clear()
+    services.publish_article(article=draft, user=editor)
+    assert {"section-world", "author-sam-lee", "topic-syria"} <= purged[0]
+    # Moved to another section: both sections' pages show the change.
+    services.update_article(article=draft, user=editor, section=None, topics=[])
+    assert {"section-world", "section-news", "topic-syria"} <= purged[-1]
 
 
 def test_a_bulk_action_stores_one_edition_and_purges_once(

@@ -29,6 +29,13 @@ def form_data(response, form_id="article_form"):
         if field.name == "textarea":
             # Browsers drop the newline that follows <textarea>.
             data[name] = field.text.removeprefix("\n")
+        elif field.name == "select" and field.has_attr("multiple"):
+            # Every chosen option; none at all sends nothing.
+            chosen = [
+                o.get("value", "") for o in field.find_all("option", selected=True)
+            ]
+            if chosen:
+                data[name] = chosen
         elif field.name == "select":
             chosen = field.find("option", selected=True) or field.find("option")
             data[name] = chosen.get("value", "") if chosen else ""

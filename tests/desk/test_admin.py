@@ -123,6 +123,10 @@ def test_add_form_is_in_the_order_an_editor_thinks(editor_client):
         "image_alt",
         "image_caption",
         "image_credit",
+        "section",
+        "label",
+        "topics",
+        "credited_authors",
         "source",
         "byline",
         "status",
@@ -130,6 +134,12 @@ def test_add_form_is_in_the_order_an_editor_thinks(editor_client):
         "published_at_1",
     ]
     page = soup(response)
+    # Topics and authors are picked with autocomplete too; a new story is in
+    # the default section until the editor picks another.
+    for name in ["topics", "credited_authors"]:
+        assert "admin-autocomplete" in page.find(id=f"id_{name}")["class"]
+    chosen = page.find(id="id_section").find("option", selected=True)
+    assert chosen.get_text() == "News"
     assert "Markdown" in page.find(id="id_body_helptext").get_text()
     # Source is picked with autocomplete; slug follows the headline.
     assert "admin-autocomplete" in page.find(id="id_source")["class"]

@@ -6,7 +6,7 @@ from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from articles.models import Article, Source
+from articles.models import Article, Section, Source, Topic
 from desk import services
 from desk.demo.hero import placeholder_jpeg
 
@@ -26,6 +26,18 @@ SOURCES = [
         "description": "News from Australia's Special Broadcasting Service.",
     },
 ]
+
+# The site's sections, in the masthead's order.
+SECTIONS = [
+    ("World", "world", "News from around the world."),
+    ("Australia", "australia", "News from across Australia."),
+    ("Politics", "politics", "Federal, state and world politics."),
+    ("Business", "business", "Markets, companies and the economy."),
+    ("Sport", "sport", "Results and stories from the world of sport."),
+    ("Science", "science", "Science, health and the environment."),
+]
+DEMO_SECTION = "world"
+DEMO_TOPICS = [("Syria", "syria"), ("Russia", "russia")]
 
 # 9:44am on 24 December 2016 in Sydney (AEDT, UTC+11).
 WENT_OUT = datetime.datetime(2016, 12, 24, 9, 44, tzinfo=ZoneInfo("Australia/Sydney"))
@@ -52,10 +64,29 @@ STORY = {
 
 
 class Command(BaseCommand):
-    help = "Load the demo sources and story. Running it again changes nothing."
+    help = (
+        "Load the demo sections, sources, topics and story. Running it again "
+        "changes nothing."
+    )
 
     @transaction.atomic
     def handle(self, *args, **options):
+        for position, (name, slug, description) in enumerate(SECTIONS, start=1):
+            if not Section.objects.filter(slug=slug).exists():
+                services.save_section(
+                    user=None,
+                    name=name,
+                    slug=slug,
+                    description=description,
+                    position=position,
+                    in_navigation=True,
+                )
+                self.stdout.write(f"Created section {name}")
+        topics = []
+        for name, slug in DEMO_TOPICS:
+            topic = Topic.objects.filter(slug=slug).first()
+            topics.append(topic or services.save_topic(user=None, name=name, slug=slug))
+        section = Section.objects.get(slug=DEMO_SECTION)
         sources = {}
         for fields in SOURCES:
             source = Source.objects.filter(slug=fields["slug"]).first()
@@ -64,8 +95,16 @@ class Command(BaseCommand):
                 self.stdout.write(f"Created source {source.name}")
             sources[source.slug] = source
 
-        if Article.objects.filter(slug=STORY["slug"]).exists():
-            self.stdout.write("Demo story already loaded; nothing to do.")
+        story = Article.objects.filter(slug=STORY["slug"]).first()
+        if story is not None:
+            if story.section.slug == Section.DEFAULT_SLUG:
+                # Loaded before the site had sections.
+                services.update_article(
+                    article=story, user=None, section=section, topics=topics
+                )
+                self.stdout.write(f"Moved the demo story to {section.name}")
+            else:
+                self.stdout.write("Demo story already loaded; nothing to do.")
             return
 
         body = (DEMO_DIR / f"{STORY['slug']}.md").read_text(encoding="utf-8")
@@ -75,6 +114,15 @@ class Command(BaseCommand):
         )
         (story,) = services.import_articles(
             user=None,
-            stories=[STORY | {"body": body, "source": sources["aap"], "image": image}],
+            stories=[
+                STORY
+                | {
+                    "body": body,
+                    "source": sources["aap"],
+                    "section": section,
+                    "topics": topics,
+                    "image": image,
+                }
+            ],
         )
         self.stdout.write(self.style.SUCCESS(f"Loaded demo story {story.headline!r}"))

@@ -1,0 +1,155 @@
+"""Sections, authors, topics and the front page's top places in the admin:
+each saved, and deleted, through services.py."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Count
+
+from articles.formats import newsroom_time
+from articles.models import Author, FrontPagePin, Section, Topic
+
+from . import policy, services
+
+
+class ListingAdmin(admin.ModelAdmin):
+    """What the three have in common: a story count, a slug made from the
+    name, saves through `save` and deletes through `delete` (services)."""
+
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    save = delete = None  # the services' functions, set by each subclass
+    fields_saved = frozenset()
+    may_change = may_delete = staticmethod(policy.can_publish)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(story_count=Count("articles"))
+
+    @admin.display(description="Stories", ordering="story_count")
+    def story_count(self, row):
+        return row.story_count
+
+    def has_add_permission(self, request):
+        return self.may_change(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return self.may_change(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.may_delete(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return policy.can_preview(request.user)
+
+    def has_module_permission(self, request):
+        return policy.can_preview(request.user)
+
+    def save_model(self, request, obj, form, change):
+        fields = {
+            name: form.cleaned_data[name]
+            for name in self.fields_saved
+            if name in form.cleaned_data
+        }
+        row = type(self).save(
+            user=request.user,
+            **{self.opts.model_name: obj if change else None},
+            **fields,
+        )
+        obj.pk = row.pk
+        obj.refresh_from_db()
+
+    def delete_model(self, request, obj):
+        try:
+            type(self).delete(user=request.user, **{self.opts.model_name: obj})
+        except ValidationError as refused:
+            self.message_user(request, " ".join(refused.messages), messages.ERROR)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        for row in queryset:
+            self.delete_model(request, row)
+
+
+@admin.register(Section)
+class SectionAdmin(ListingAdmin):
+    list_display = ["name", "position", "in_navigation", "story_count", "slug"]
+    list_editable = []
+    ordering = ["position", "name"]
+    fields = ["name", "slug", "description", "position", "in_navigation"]
+    fields_saved = services.SECTION_FIELDS
+    save = staticmethod(services.save_section)
+    delete = staticmethod(services.delete_section)
+    may_change = may_delete = staticmethod(policy.can_manage_sections)
+
+
+@admin.register(Author)
+class AuthorAdmin(ListingAdmin):
+    list_display = ["name", "title", "story_count", "slug"]
+    ordering = ["name"]
+    fields = ["name", "slug", "title", "bio", "photo", "website", "profiles"]
+    fields_saved = services.AUTHOR_FIELDS
+    save = staticmethod(services.save_author)
+    delete = staticmethod(services.delete_author)
+    may_change = may_delete = staticmethod(policy.can_manage_authors)
+
+
+@admin.register(Topic)
+class TopicAdmin(ListingAdmin):
+    list_display = ["name", "story_count", "slug"]
+    ordering = ["name"]
+    fields = ["name", "slug", "description"]
+    fields_saved = services.TOPIC_FIELDS
+    save = staticmethod(services.save_topic)
+    delete = staticmethod(services.delete_topic)
+    may_change = staticmethod(policy.can_manage_topics)
+    may_delete = staticmethod(policy.can_delete_topics)
+
+
+@admin.register(FrontPagePin)
+class FrontPageAdmin(admin.ModelAdmin):
+    """The front page's lead and second tier, as editors chose them. An
+    empty place shows the newest story not already on the front page."""
+
+    list_display = ["slot", "article", "until", "pinned_by"]
+    fields = ["slot", "article", "ends_at"]
+    autocomplete_fields = ["article"]
+
+    def has_add_permission(self, request):
+        return policy.can_curate_front_page(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return policy.can_curate_front_page(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return policy.can_curate_front_page(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return policy.can_preview(request.user)
+
+    def has_module_permission(self, request):
+        return policy.can_preview(request.user)
+
+    @admin.display(description="Until", ordering="ends_at")
+    def until(self, pin):
+        return newsroom_time(pin.ends_at) if pin.ends_at else "Changed by an editor"
+
+    def save_model(self, request, obj, form, change):
+        if change and "slot" in form.changed_data:
+            services.unpin_story(user=request.user, slot=form.initial["slot"])
+        pin = services.pin_story(
+            user=request.user,
+            article=form.cleaned_data["article"],
+            slot=form.cleaned_data["slot"],
+            ends_at=form.cleaned_data["ends_at"],
+        )
+        obj.pk = pin.pk
+        obj.refresh_from_db()
+
+    def delete_model(self, request, obj):
+        services.unpin_story(user=request.user, slot=obj.slot)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        for pin in queryset:
+            services.unpin_story(user=request.user, slot=pin.slot)
