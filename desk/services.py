@@ -586,6 +586,9 @@ def _set_author_photo(author, photo):
             raise ValidationError({"photo": refused.error_list}) from refused
         name = stripping.stored_name(author.slug, clean.kind)
         author.photo.save(name, ContentFile(clean.content), save=False)
+        # Never a row with a photo but no size: Django would open the file
+        # to measure it each time the author is loaded.
+        author.photo_width, author.photo_height = images.dimensions(author.photo)
     author.save()
     if old and old != author.photo.name:
         transaction.on_commit(lambda: default_storage.delete(old))
@@ -648,6 +651,9 @@ def restore_archive(
     try:
         with transaction.atomic():
             refuse_unless_site_is_empty()
+            # A new site's only section is the default one its migration
+            # made: the archive's sections take its place (ids and all).
+            Section.objects.filter(articles__isnull=True).delete()
             for name, file in archive.media():
                 stored.append(default_storage.save(name, File(file, name=name)))
                 if stored[-1] != name:
@@ -663,9 +669,7 @@ def restore_archive(
             for model, past in highest.items():
                 _ids_continue_after(model, past)
             _edition_at_least(archive.manifest.get("edition"))
-            slugs = Source.objects.values_list("slug", flat=True)
-            tags = {f"source-{slug}" for slug in slugs}
-            _new_edition(tags=tags | {"front", "feeds", "sitemaps"})
+            _new_edition(tags={SITE_TAG})
     except BaseException:
         for name in stored:
             default_storage.delete(name)

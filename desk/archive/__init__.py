@@ -8,10 +8,16 @@ One zip file, which any zip tool opens and any JSON reader reads:
                       it was made, how many records each file holds, the
                       migrations the site had applied and its edition
     sources.jsonl     one JSON object a line, in id order
+    sections.jsonl
+    authors.jsonl     (their photos under media/authors/)
+    topics.jsonl
     stories.jsonl
     versions.jsonl    every history record, deleted stories' included
+    authorships.jsonl the authors credited on each story, in order
+    story_topics.jsonl  the topics of each story
     redirects.jsonl   old addresses of stories
     source_redirects.jsonl  old addresses of sources
+    front_page.jsonl  the stories editors put in the front page's places
     media.jsonl       every stored file the rows name: its name, size and
                       SHA-256, or that it was missing when the copy was made
     media/<name>      the files: hero images and card thumbnails

@@ -10,12 +10,23 @@ every column is listed here.
 
 import datetime
 
-from articles.models import Article, SlugRedirect, Source, SourceRedirect
+from articles.models import (
+    Article,
+    Author,
+    Authorship,
+    FrontPagePin,
+    Section,
+    SlugRedirect,
+    Source,
+    SourceRedirect,
+    Topic,
+)
 
 FORMAT = "newsroom-content"
 # Raise it whenever a record gains, loses or changes a field; an archive of a
 # newer version is refused by the code that reads it.
-VERSION = 1
+# Version 2 added sections, authors, topics and the front page's places.
+VERSION = 2
 
 MANIFEST = "manifest.json"
 MEDIA_INDEX = "media.jsonl"
@@ -26,6 +37,38 @@ SOURCE_FIELDS = {
     "name": "text",
     "slug": "text",
     "url": "text",
+    "description": "text",
+    "updated_at": "time",
+}
+
+SECTION_FIELDS = {
+    "id": "int",
+    "name": "text",
+    "slug": "text",
+    "description": "text",
+    "position": "int",
+    "in_navigation": "bool",
+    "updated_at": "time",
+}
+
+AUTHOR_FIELDS = {
+    "id": "int",
+    "name": "text",
+    "slug": "text",
+    "title": "text",
+    "bio": "text",
+    "photo": "text",
+    "photo_width": "int?",
+    "photo_height": "int?",
+    "website": "text",
+    "profiles": "text",
+    "updated_at": "time",
+}
+
+TOPIC_FIELDS = {
+    "id": "int",
+    "name": "text",
+    "slug": "text",
     "description": "text",
     "updated_at": "time",
 }
@@ -42,6 +85,8 @@ STORY_FIELDS = {
     "word_count": "int",
     "byline": "text",
     "source": "ref",
+    "section": "ref",
+    "label": "text",
     "status": "text",
     "published_at": "time?",
     "created_at": "time",
@@ -69,8 +114,9 @@ VERSION_FIELDS = {
         if name
         not in ("id", "body_html", "word_count", "thumbnail", "address_went_live")
     },
-    # A version may name a source deleted since.
+    # A version may name a source or section deleted since.
     "source": "ref?",
+    "section": "ref?",
     "history_date": "time",
     "history_change_reason": "text?",
     "history_type": "text",
@@ -91,16 +137,58 @@ SOURCE_REDIRECT_FIELDS = {
     "created_at": "time",
 }
 
+AUTHORSHIP_FIELDS = {
+    "id": "int",
+    "article": "ref",
+    "author": "ref",
+    "position": "int",
+}
+
+STORY_TOPIC_FIELDS = {"id": "int", "article": "ref", "topic": "ref"}
+
+FRONT_PAGE_FIELDS = {
+    "id": "int",
+    "slot": "int",
+    "article": "ref",
+    "ends_at": "time?",
+    "pinned_by": "user?",
+    "pinned_at": "time",
+}
+
 MEDIA_FIELDS = {"name": "text", "size": "int?", "sha256": "text?"}
 
 # Each records file: its model and fields, in the order they are restored.
 RECORDS = {
     "sources.jsonl": (Source, SOURCE_FIELDS),
+    "sections.jsonl": (Section, SECTION_FIELDS),
+    "authors.jsonl": (Author, AUTHOR_FIELDS),
+    "topics.jsonl": (Topic, TOPIC_FIELDS),
     "stories.jsonl": (Article, STORY_FIELDS),
     "versions.jsonl": (Article.history.model, VERSION_FIELDS),
+    "authorships.jsonl": (Authorship, AUTHORSHIP_FIELDS),
+    "story_topics.jsonl": (Article.topics.through, STORY_TOPIC_FIELDS),
     "redirects.jsonl": (SlugRedirect, REDIRECT_FIELDS),
     "source_redirects.jsonl": (SourceRedirect, SOURCE_REDIRECT_FIELDS),
+    "front_page.jsonl": (FrontPagePin, FRONT_PAGE_FIELDS),
 }
+
+# The rows each record's references must name, in files read before it.
+REFERENCES = {
+    "stories.jsonl": [("source_id", "sources.jsonl"), ("section_id", "sections.jsonl")],
+    "authorships.jsonl": [
+        ("article_id", "stories.jsonl"),
+        ("author_id", "authors.jsonl"),
+    ],
+    "story_topics.jsonl": [
+        ("article_id", "stories.jsonl"),
+        ("topic_id", "topics.jsonl"),
+    ],
+    "redirects.jsonl": [("article_id", "stories.jsonl")],
+    "source_redirects.jsonl": [("source_id", "sources.jsonl")],
+    "front_page.jsonl": [("article_id", "stories.jsonl")],
+}
+# The columns whose values are names of stored files.
+FILE_FIELDS = ("image", "thumbnail", "photo")
 
 
 class ArchiveError(Exception):

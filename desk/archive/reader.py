@@ -28,15 +28,17 @@ from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 
 from articles import images
-from articles.models import SLUG_PATTERN, Article, SlugRedirect, Source
+from articles.models import SLUG_PATTERN, Article, Author, SlugRedirect, Source, Topic
 
 from .format import (
+    FILE_FIELDS,
     FORMAT,
     MANIFEST,
     MEDIA_FIELDS,
     MEDIA_FOLDER,
     MEDIA_INDEX,
     RECORDS,
+    REFERENCES,
     VERSION,
     ArchiveError,
     column,
@@ -117,6 +119,13 @@ class Archive:
         version = manifest.get("version")
         if type(version) is not int or version < 1:
             raise ArchiveError(f"{MANIFEST} gives no valid format version.")
+        if version < VERSION:
+            raise ArchiveError(
+                f"This archive was written in format version {version} by an "
+                f"older Newsroom; this one reads version {VERSION}. Restore it "
+                "with the release that wrote it, then upgrade that site "
+                "(`manage.py migrate`) and export it again."
+            )
         if version > VERSION:
             raise ArchiveError(
                 f"This archive was written in format version {version} by a "
@@ -204,7 +213,7 @@ class Archive:
                         f"{where}: {problem}"
                         for problem in _relations(filename, row, ids, slugs)
                     )
-                    for name in ("image", "thumbnail"):
+                    for name in FILE_FIELDS:
                         if record.get(name):
                             referenced.add(record[name])
                 for key in ("created_by", "updated_by", "history_user"):
@@ -349,6 +358,8 @@ def refuse_unless_site_is_empty():
         "sources": Source.objects.exists(),
         "versions": Article.history.model.objects.exists(),
         "old addresses": SlugRedirect.objects.exists(),
+        "authors": Author.objects.exists(),
+        "topics": Topic.objects.exists(),
     }
     if any(held.values()):
         what = ", ".join(name for name, present in held.items() if present)
@@ -364,6 +375,8 @@ def _validate(row, fields):
     exclude = [
         name for name, kind in fields.items() if kind.rstrip("?") in FOREIGN_KEYS
     ]
+    if isinstance(row, Author):
+        exclude += ["photo"]  # checked against the media index
     if isinstance(row, Article):
         # Stored file names, checked against the media index instead.
         exclude += ["image", "thumbnail"]
@@ -390,19 +403,14 @@ def _relations(filename, row, ids, slugs):
     if key in ids[filename]:
         yield f"id {key} appears twice"
     ids[filename].add(key)
-    if filename != "versions.jsonl":
+    if filename != "versions.jsonl" and hasattr(row, "slug"):
         if row.slug in slugs[filename]:
             yield f"slug {row.slug!r} appears twice"
         slugs[filename].add(row.slug)
-    if filename == "stories.jsonl" and row.source_id not in ids["sources.jsonl"]:
-        yield f"source {row.source_id} is not in sources.jsonl"
-    if filename == "redirects.jsonl" and row.article_id not in ids["stories.jsonl"]:
-        yield f"story {row.article_id} is not in stories.jsonl"
-    if (
-        filename == "source_redirects.jsonl"
-        and row.source_id not in ids["sources.jsonl"]
-    ):
-        yield f"source {row.source_id} is not in sources.jsonl"
+    for attribute, target in REFERENCES.get(filename, []):
+        if getattr(row, attribute) not in ids[target]:
+            what = attribute.removesuffix("_id").replace("article", "story")
+            yield f"{what} {getattr(row, attribute)} is not in {target}"
 
 
 def _unsafe_name(name):

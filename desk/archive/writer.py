@@ -28,6 +28,7 @@ from articles import images
 from articles.models import Edition
 
 from .format import (
+    FILE_FIELDS,
     FORMAT,
     MANIFEST,
     MEDIA_FOLDER,
@@ -41,8 +42,6 @@ from .format import (
 CHUNK = 2000
 # Pictures are compressed already: stored as they are, read back quickly.
 MEDIA_COMPRESSION = zipfile.ZIP_STORED
-# The columns whose values are names of stored files.
-FILE_FIELDS = ("image", "thumbnail")
 # A file a row names must be in the archive, or listed as missing; one only
 # derived from a row (an old version's card) is copied if it is there.
 REQUIRED, OPTIONAL = "required", "optional"

@@ -15,7 +15,17 @@ from django.core.management.color import no_style
 from django.db import connection
 from django.utils import timezone
 
-from articles.models import Article, SlugRedirect, Source, SourceRedirect
+from articles.models import (
+    Article,
+    Author,
+    Authorship,
+    FrontPagePin,
+    Section,
+    SlugRedirect,
+    Source,
+    SourceRedirect,
+    Topic,
+)
 from desk import services
 from tests.conftest import parse_html, picture
 from tests.factories import ArticleFactory, SourceFactory, UserFactory
@@ -31,6 +41,23 @@ def build_site(editor, reporter):
     wire = SourceFactory(slug="wire", name="Wire Service", url="")
     SourceFactory(slug="unused", name="Nobody's Source", description="")
     now = timezone.now().replace(microsecond=0)
+    world = services.save_section(
+        user=editor, name="World", slug="world", description="Abroad.", position=2
+    )
+    services.save_section(user=editor, name="Quiet", slug="quiet", in_navigation=False)
+    sam = services.save_author(
+        user=editor,
+        name="Sam Lee",
+        slug="sam-lee",
+        title="Political reporter",
+        bio="Covers Canberra.",
+        website="https://sam.example.com/",
+        profiles="https://bsky.app/profile/sam.example.com",
+        photo=picture(colour="yellow"),
+    )
+    jo = services.save_author(user=editor, name="Jo Chan", slug="jo-chan")
+    syria = services.save_topic(user=editor, name="Syria", slug="syria")
+    services.save_topic(user=editor, name="Unused topic", slug="unused-topic")
 
     ArticleFactory(  # a reporter's draft, no picture
         created_by=reporter, slug="draft-story", source=agency, byline="Rita"
@@ -55,6 +82,13 @@ def build_site(editor, reporter):
         image=picture(colour="green", fmt="PNG"),
         image_alt="A green square",
         body="First *draft*.\n\n- one\n- two",
+        section=world,
+        label=Article.Label.ANALYSIS,
+        authors=[jo, sam],
+        topics=[syria],
+    )
+    services.pin_story(
+        user=editor, article=edited, slot=0, ends_at=now + datetime.timedelta(days=1)
     )
     services.update_article(
         article=edited, user=editor, reason="Fixed a typo", headline="Edited twice"
@@ -95,6 +129,12 @@ def rows():
         "versions": list(HistoricalArticle.objects.order_by("pk").values()),
         "redirects": list(SlugRedirect.objects.order_by("pk").values()),
         "source_redirects": list(SourceRedirect.objects.order_by("pk").values()),
+        "sections": list(Section.objects.order_by("pk").values()),
+        "authors": list(Author.objects.order_by("pk").values()),
+        "topics": list(Topic.objects.order_by("pk").values()),
+        "authorships": list(Authorship.objects.order_by("pk").values()),
+        "story_topics": list(Article.topics.through.objects.order_by("pk").values()),
+        "front_page": list(FrontPagePin.objects.order_by("pk").values()),
     }
 
 
@@ -149,7 +189,19 @@ def restore(path, *options):
 def empty_the_site():
     """The disaster: every row and file gone, and the ids starting again
     from 1, as in a new database (the accounts stay)."""
-    models = [SlugRedirect, SourceRedirect, Article, HistoricalArticle, Source]
+    models = [
+        SlugRedirect,
+        SourceRedirect,
+        FrontPagePin,
+        Authorship,
+        Article.topics.through,
+        Article,
+        HistoricalArticle,
+        Source,
+        Author,
+        Topic,
+        Section,
+    ]
     tables = [model._meta.db_table for model in models]
     flush = connection.ops.sql_flush(no_style(), tables, reset_sequences=True)
     if connection.vendor == "postgresql":

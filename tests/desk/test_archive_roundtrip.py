@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from articles.models import Article, Edition
+from articles.models import Article, Edition, Section
 from tests.desk.archives import (
     HistoricalArticle,
     build_site,
@@ -62,7 +62,7 @@ def test_the_archive_holds_what_the_site_held(site, tmp_path):
             if line
         ]
         names = set(held.namelist())
-    assert manifest["format"] == "newsroom-content" and manifest["version"] == 1
+    assert manifest["format"] == "newsroom-content" and manifest["version"] == 2
     assert (
         manifest["counts"]["stories.jsonl"] == Article.objects.count() == len(stories)
     )
@@ -139,3 +139,14 @@ def test_a_picture_lost_before_the_export_is_named_both_ways(site, tmp_path, set
     assert f"Warning: {story.image.name} was already missing" in warnings
     assert rows() == before  # the row as it was, picture name and size
     assert not (settings.MEDIA_ROOT / story.image.name).exists()
+
+
+def test_a_new_sites_default_section_gives_way_to_the_archives(site, tmp_path):
+    """A database just migrated holds the default section (News): the
+    archive's sections, ids and all, take its place."""
+    before = rows()
+    export(tmp_path / "site.zip")
+    empty_the_site()
+    Section.default()
+    restore(tmp_path / "site.zip")
+    assert rows() == before
