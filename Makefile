@@ -96,6 +96,7 @@ bench: install-dev
 	bash scripts/install-test-tools wrk nginx openssl
 	$(PY) scripts/bench.py
 	$(PY) scripts/bench_markdown.py
+	$(PY) scripts/lighthouse.py
 	$(PY) scripts/bench_soak.py
 
 clean:
