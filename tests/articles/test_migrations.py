@@ -194,3 +194,34 @@ def test_a_source_website_that_is_no_web_address_is_cleared_by_0010():
         "bad": "",
         "good": "https://good.example/",
     }
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("back_to_the_latest_afterwards")
+def test_stories_from_before_sections_go_in_news_with_their_history():
+    apps = migrate([("articles", "0011_story_names")])
+    Source = apps.get_model("articles", "Source")
+    Article = apps.get_model("articles", "Article")
+    HistoricalArticle = apps.get_model("articles", "HistoricalArticle")
+    source = Source.objects.create(name="AAP", slug="aap")
+    story = Article.objects.create(
+        headline="Old", slug="old", standfirst="S.", source=source
+    )
+    HistoricalArticle.objects.create(
+        id=story.pk,
+        headline="Old",
+        slug="old",
+        standfirst="S.",
+        source_id=source.pk,
+        history_date=timezone.now(),
+        history_type="+",
+        created_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+    apps = migrate([("articles", "0013_every_story_in_a_section")])
+    Section = apps.get_model("articles", "Section")
+    news = Section.objects.get(slug="news")
+    assert news.name == "News"
+    assert apps.get_model("articles", "Article").objects.get().section_id == news.pk
+    versions = apps.get_model("articles", "HistoricalArticle").objects
+    assert list(versions.values_list("section_id", flat=True)) == [news.pk]
