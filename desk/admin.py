@@ -149,7 +149,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     class Media:
         css = {"all": ["css/article-admin.css"]}
-        js = ["js/article-admin.js"]
+        js = ["js/article-admin.js", "js/credit-order.js"]
 
     def get_changelist(self, request, **kwargs):
         return StoryChangeList

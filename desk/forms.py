@@ -81,7 +81,11 @@ class ArticleAdminForm(forms.ModelForm):
         label="Authors",
         queryset=Author.objects.all(),
         required=False,
-        widget=CreditOrderWidget(Article._meta.get_field("authors"), admin.site),
+        widget=CreditOrderWidget(
+            Article._meta.get_field("authors"),
+            admin.site,
+            attrs={"data-credit-order": ""},
+        ),
         help_text="Staff authors, in the order the byline credits them. Leave "
         "empty for agency copy and fill in the byline below.",
     )
