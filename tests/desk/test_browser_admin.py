@@ -54,7 +54,7 @@ def test_reporter_drafts_editor_previews_and_publishes(browser, live_server, rol
     expect(desk.locator('[data-live="word-count"]')).to_have_text("335")
     expect(desk.locator('[data-live="reading-time"]')).to_have_text("2")
     desk.locator(".field-source .select2-selection").click()
-    desk.locator(".select2-search__field").fill("reu")
+    desk.locator(".select2-dropdown .select2-search__field").fill("reu")
     desk.locator(".select2-results__option", has_text="Reuters").click()
     desk.get_by_role("button", name="Save", exact=True).click()
     expect(desk.locator(".messagelist")).to_contain_text("was added successfully")

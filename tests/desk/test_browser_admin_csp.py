@@ -66,7 +66,7 @@ def test_the_desk_runs_under_its_policy(watched, live_server, roles):
     page.locator("#id_body").fill("Winds brought down lines. " * 10)
     expect(page.locator('[data-live="word-count"]')).to_have_text("43")
     page.locator(".field-source .select2-selection").click()
-    page.locator(".select2-search__field").fill("reu")
+    page.locator(".select2-dropdown .select2-search__field").fill("reu")
     expect(page.locator(".select2-results__option", has_text="Reuters")).to_be_visible()
     assert complaints(page) == []
 
