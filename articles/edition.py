@@ -32,7 +32,7 @@ from django.utils import timezone
 from core import pagecache
 from core.cache import report
 
-from .models import Article, Edition, FrontPagePin
+from .models import Article, Authorship, Edition, FrontPagePin
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ class State:
     # When the next scheduled story goes live, changing the token.
     next_change: datetime.datetime | None
     # Published stories in each listing: "front" for all, "source:<id>",
-    # "section:<id>".
+    # "section:<id>", "author:<id>", "topic:<id>".
     counts: dict
 
     def count(self, scope):
@@ -73,8 +73,8 @@ class Snapshot:
     live_since: datetime.datetime | None
     # What the clock brings after that moment, earliest first: (time, the
     # listings that gain a story then). A scheduled story gains "front" and
-    # its source's and section's; a front page place's end gains none, but
-    # changes the token all the same.
+    # its source's, section's, authors' and topics'; a front page place's
+    # end gains none, but changes the token all the same.
     upcoming: tuple[tuple[datetime.datetime, tuple[str, ...]], ...]
     # False when there were more scheduled stories than `upcoming` holds.
     complete: bool
@@ -164,11 +164,20 @@ def schedule(now):
         .get("ends_at__max"),
     ]
     live_since = max(filter(None, latest), default=None)
-    stories = [
-        (moment, ("front", f"source:{source}", f"section:{section}"))
-        for moment, source, section in Article.objects.scheduled(at=now)
+    scheduled = list(
+        Article.objects.scheduled(at=now)
         .order_by("published_at")
-        .values_list("published_at", "source_id", "section_id")[: UPCOMING_LIMIT + 1]
+        .values_list("pk", "published_at", "source_id", "section_id")[
+            : UPCOMING_LIMIT + 1
+        ]
+    )
+    credits = _credit_scopes([pk for pk, *_ in scheduled])
+    stories = [
+        (
+            moment,
+            ("front", f"source:{source}", f"section:{section}", *credits.get(pk, ())),
+        )
+        for pk, moment, source, section in scheduled
     ]
     places = [
         (moment, ())
@@ -186,6 +195,14 @@ def schedule(now):
     for scope, column in [("source", "source_id"), ("section", "section_id")]:
         grouped = published.order_by().values_list(column).annotate(Count("pk"))
         counts |= {f"{scope}:{key}": n for key, n in grouped}
+    for scope, through, column in _CREDITS:
+        grouped = (
+            through.objects.filter(article__in=published.values("pk"))
+            .order_by()
+            .values_list(column)
+            .annotate(Count("pk"))
+        )
+        counts |= {f"{scope}:{key}": n for key, n in grouped}
     counts["front"] = sum(n for k, n in counts.items() if k.startswith("source:"))
     return {
         "live_since": live_since,
@@ -193,6 +210,27 @@ def schedule(now):
         "schedule_complete": complete,
         "live_counts": counts,
     }
+
+
+# The listings a story joins through its credits: an author's page, a
+# topic's page.
+_CREDITS = [
+    ("author", Authorship, "author_id"),
+    ("topic", Article.topics.through, "topic_id"),
+]
+
+
+def _credit_scopes(story_ids):
+    """{story id: ("author:<id>", "topic:<id>", ...)} for `story_ids`, in
+    one query per kind of credit."""
+    scopes = {}
+    for scope, through, column in _CREDITS:
+        rows = through.objects.filter(article_id__in=story_ids).values_list(
+            "article_id", column
+        )
+        for story, key in rows:
+            scopes.setdefault(story, []).append(f"{scope}:{key}")
+    return scopes
 
 
 def load(now=None):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from articles import edition
 from articles.models import Article, Edition
 from desk import services
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, AuthorFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -175,3 +175,23 @@ def test_every_change_moves_the_revision_even_a_schedule():
     )
     after = Edition.objects.get(pk=1)
     assert after.revision > before.revision and after.number == before.number
+
+
+def test_authors_and_topics_are_counted_and_join_at_their_stories_time():
+    jane, syria = AuthorFactory(), TopicFactory()
+    ArticleFactory.create_batch(2, published=True, authors=[jane], topics=[syria])
+    ArticleFactory(authors=[jane], topics=[syria])  # a draft counts nowhere
+    soon = timezone.now() + 10 * MINUTE
+    ArticleFactory(
+        status=Article.Status.PUBLISHED,
+        published_at=soon,
+        authors=[jane],
+        topics=[syria],
+    )
+    now = edition.current()
+    assert (now.count(f"author:{jane.pk}"), now.count(f"topic:{syria.pk}")) == (2, 2)
+    later = edition.current(soon + MINUTE)
+    assert (later.count(f"author:{jane.pk}"), later.count(f"topic:{syria.pk}")) == (
+        3,
+        3,
+    )
