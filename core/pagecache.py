@@ -20,6 +20,8 @@ The cache is an accelerator, never a dependency: if it cannot be reached the
 page is rendered from the database as if nothing were cached.
 """
 
+import contextlib
+import contextvars
 import hashlib
 import logging
 import math
@@ -105,9 +107,10 @@ def serve(request, render, *, edition, max_age=60, query=()):
         _, state, entry = _lookup(request, edition, key)
     if entry is not None:
         return _answer(request, _response(entry), state, entry[1])
-    response = render()
-    if hasattr(response, "render"):
-        response.render()
+    with _watching_the_clock() as clock:
+        response = render()
+        if hasattr(response, "render"):
+            response.render()
     if response.status_code not in KEPT_STATUSES or response.streaming:
         return response
     if "ETag" not in response and response.status_code == 200:
@@ -116,6 +119,8 @@ def serve(request, render, *, edition, max_age=60, query=()):
         response["ETag"] = etag("page", state.token, key)
         if state.last_modified:
             response["Last-Modified"] = http_date(state.last_modified.timestamp())
+    if clock.changes_at is not None:
+        _expires(response, clock.changes_at)
     if "Surrogate-Key" not in response:
         tag(response)
     _set(key, _entry(state.token, max_age, response))
@@ -167,6 +172,50 @@ def _canonical_query(request, query):
     kept = urlencode(list(params.lists()), doseq=True)
     location = request.path + (f"?{kept}" if kept else "")
     return tag(HttpResponsePermanentRedirect(location))
+
+
+class _Clock:
+    """When the page being rendered would first read differently with no
+    change to the stories ("5 minutes ago", today's date), or None."""
+
+    def __init__(self):
+        self.changes_at = None
+
+
+_clock = contextvars.ContextVar("page_clock", default=None)
+
+
+@contextlib.contextmanager
+def _watching_the_clock():
+    clock = _Clock()
+    token = _clock.set(clock)
+    try:
+        yield clock
+    finally:
+        _clock.reset(token)
+
+
+def changes_at(moment):
+    """Say that the page being rendered reads differently from `moment`
+    on, whatever the editors do: its cached copy, and every browser's and
+    CDN's, will not be used past it. For what a template works out from the
+    clock: a relative time, today's date. Outside serve() it does nothing."""
+    clock = _clock.get()
+    if clock is not None and (clock.changes_at is None or moment < clock.changes_at):
+        clock.changes_at = moment
+
+
+def _expires(response, moment):
+    """`moment`, rounded up to the second HTTP dates have, as the page's
+    Expires, unless it already ends sooner; its ETag then names that end
+    too, so a browser revalidating after it gets the new words, not 304."""
+    stamp = math.ceil(moment.timestamp())
+    earlier = parse_http_date_safe(response.get("Expires", ""))
+    if earlier is not None and earlier <= stamp:
+        return
+    response["Expires"] = http_date(stamp)
+    if "ETag" in response:
+        response["ETag"] = etag(response["ETag"], stamp)
 
 
 def is_reader_page(request):
