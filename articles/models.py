@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -233,6 +233,76 @@ class Topic(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:topic", kwargs={"slug": self.slug})
+
+
+class SitePage(models.Model):
+    """A page about the site itself (About, Contact, Corrections policy,
+    Privacy), written by editors and linked from every page's footer. It
+    lives at /<slug>/, an address nothing else on the site answers."""
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=100,
+        unique=True,
+        help_text="The page's address: /slug/. Letters, numbers and hyphens.",
+    )
+    description = models.CharField(
+        max_length=300, help_text="A sentence for search engines and link previews."
+    )
+    body = models.TextField(
+        help_text="Markdown, as in stories: paragraphs, **bold**, [links](https://…)."
+    )
+    body_html = models.TextField(editable=False, blank=True)
+    in_footer = models.BooleanField(
+        "in the footer", default=True, help_text="Linked from every page's footer."
+    )
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Order in the footer: lower comes first."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["body_html"])
+
+    class Meta:
+        ordering = ["position", "title"]
+        constraints = [valid_slug("site_page_slug_is_routable")]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body_html = text.render_markdown(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:site-page", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if not re.match(SLUG_PATTERN, self.slug or ""):
+            return  # refused by the slug's own validation
+        if not self.answers_at(self.slug):
+            raise ValidationError(
+                {
+                    "slug": f"/{self.slug}/ is already another part of the site. "
+                    "Choose another slug."
+                }
+            )
+
+    @staticmethod
+    def answers_at(slug):
+        """Whether /<slug>/ would reach a site page, rather than a part of
+        the site that comes first (the admin, /latest/, static files)."""
+        reserved = {
+            prefix.strip("/").split("/")[0]
+            for prefix in (settings.STATIC_URL, settings.MEDIA_URL)
+        }
+        if slug in reserved:
+            return False
+        try:
+            match = resolve(f"/{slug}/")
+        except Resolver404:
+            return False
+        return match.view_name == "articles:site-page"
 
 
 class ArticleQuerySet(models.QuerySet):

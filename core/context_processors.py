@@ -2,4 +2,8 @@ from django.conf import settings
 
 
 def site(request):
-    return {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL}
+    return {
+        "site_name": settings.SITE_NAME,
+        "site_url": settings.SITE_URL,
+        "site_logo": settings.SITE_LOGO_URL,
+    }

@@ -1,13 +1,14 @@
-"""Sections, authors, topics and the front page's top places in the admin:
-each saved, and deleted, through services.py."""
+"""Sections, authors, topics, the site's own pages and the front page's top
+places in the admin: each saved, and deleted, through services.py."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Count
+from django.utils.html import format_html
 
 from articles.formats import newsroom_time
-from articles.models import Author, FrontPagePin, Section, Topic
+from articles.models import Author, FrontPagePin, Section, SitePage, Topic
 
 from . import policy, services
 
@@ -104,6 +105,29 @@ class TopicAdmin(ListingAdmin):
     delete = staticmethod(services.delete_topic)
     may_change = staticmethod(policy.can_manage_topics)
     may_delete = staticmethod(policy.can_delete_topics)
+
+
+@admin.register(SitePage)
+class SitePageAdmin(ListingAdmin):
+    """About, Contact, the corrections policy, Privacy: linked from every
+    page's footer."""
+
+    search_fields = ["title", "slug", "body"]
+    prepopulated_fields = {"slug": ["title"]}
+    list_display = ["title", "in_footer", "position", "updated_at", "view_link"]
+    ordering = ["position", "title"]
+    fields = ["title", "slug", "description", "body", "in_footer", "position"]
+    fields_saved = services.SITE_PAGE_FIELDS
+    save = staticmethod(services.save_site_page)
+    delete = staticmethod(services.delete_site_page)
+    may_change = may_delete = staticmethod(policy.can_manage_site_pages)
+
+    def get_queryset(self, request):
+        return admin.ModelAdmin.get_queryset(self, request)
+
+    @admin.display(description="On the site")
+    def view_link(self, page):
+        return format_html('<a href="{}">{}</a>', page.get_absolute_url(), "View")
 
 
 @admin.register(FrontPagePin)

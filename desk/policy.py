@@ -109,6 +109,12 @@ def can_delete_topics(user):
     return can_publish(user)
 
 
+def can_manage_site_pages(user):
+    """Write the pages about the site: About, Contact, the corrections
+    policy, Privacy."""
+    return can_publish(user)
+
+
 def can_curate_front_page(user):
     """Choose the front page's lead and second-tier stories."""
     return can_publish(user)

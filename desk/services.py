@@ -34,6 +34,7 @@ from articles.models import (
     Edition,
     FrontPagePin,
     Section,
+    SitePage,
     SlugRedirect,
     Source,
     SourceRedirect,
@@ -494,7 +495,9 @@ def save_section(*, user, section=None, **fields):
     """Create a section, or change `section`."""
     if not policy.can_manage_sections(user):
         raise PermissionDenied("Only editors can change the site's sections.")
-    return _save_listing(Section, SECTION_FIELDS, section, fields, prefix="section")
+    return _save_listing(
+        Section, SECTION_FIELDS, section, fields, prefix="section", user=user
+    )
 
 
 @transaction.atomic
@@ -512,7 +515,9 @@ def save_author(*, user, author=None, **fields):
     if not policy.can_manage_authors(user):
         raise PermissionDenied("Only editors can change authors' profiles.")
     photo = fields.pop("photo", NOT_GIVEN)
-    author = _save_listing(Author, AUTHOR_FIELDS, author, fields, prefix="author")
+    author = _save_listing(
+        Author, AUTHOR_FIELDS, author, fields, prefix="author", user=user
+    )
     if photo is not NOT_GIVEN and photo != author.photo:
         _set_author_photo(author, photo)
     return author
@@ -526,11 +531,38 @@ def delete_author(*, author, user):
     _delete_listing(author, "author", what="stories crediting them")
 
 
+SITE_PAGE_FIELDS = frozenset(
+    ["title", "slug", "description", "body", "in_footer", "position"]
+)
+
+
+@transaction.atomic
+def save_site_page(*, user, site_page=None, **fields):
+    """Create a page about the site (About, Contact...), or change one."""
+    if not policy.can_manage_site_pages(user):
+        raise PermissionDenied("Only editors can change the site's own pages.")
+    if "body" in fields:
+        try:
+            text.validate_body(fields["body"])
+        except ValidationError as refused:
+            raise ValidationError({"body": refused.error_list}) from refused
+    return _save_listing(
+        SitePage, SITE_PAGE_FIELDS, site_page, fields, prefix="page", user=user
+    )
+
+
+@transaction.atomic
+def delete_site_page(*, site_page, user):
+    if not policy.can_manage_site_pages(user):
+        raise PermissionDenied("Only editors can change the site's own pages.")
+    _delete_listing(site_page, "page", what="")
+
+
 @transaction.atomic
 def save_topic(*, user, topic=None, **fields):
     if not policy.can_manage_topics(user):
         raise PermissionDenied("You may not change topics.")
-    return _save_listing(Topic, TOPIC_FIELDS, topic, fields, prefix="topic")
+    return _save_listing(Topic, TOPIC_FIELDS, topic, fields, prefix="topic", user=user)
 
 
 @transaction.atomic
@@ -543,13 +575,16 @@ def delete_topic(*, topic, user):
     _new_edition(tags=tags)
 
 
-def _save_listing(model, allowed, row, fields, *, prefix):
+def _save_listing(model, allowed, row, fields, *, prefix, user):
     _refuse_unknown(fields, allowed)
     old_tags = _listing_tags(row, prefix) if row is not None else set()
+    reason = "Created" if row is None else "Edited"
     row = model() if row is None else model.objects.select_for_update().get(pk=row.pk)
     for name, value in _cleaned(model, fields).items():
         setattr(row, name, value)
     row.full_clean(exclude=["photo"] if model is Author else None)
+    # Read by django-simple-history, for the models that keep a history.
+    row._history_user, row._change_reason = user, reason
     row.save()
     _new_edition(tags=old_tags | _listing_tags(row, prefix))
     return row

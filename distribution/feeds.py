@@ -1,4 +1,5 @@
-"""The site's feeds: RSS, Atom and JSON Feed, for the site and per source.
+"""The site's feeds: RSS, Atom and JSON Feed for the site, and RSS and
+Atom for each source, section, author and topic.
 
 Every item carries the full story; links are absolute from SITE_URL (there
 is no Site object to take a domain from). distribution/urls.py serves them
@@ -12,12 +13,13 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.http import Http404
 from django.urls import reverse
 from django.utils.feedgenerator import Enclosure
 from django.utils.html import escape, format_html
 
 from articles import text
-from articles.models import Article, Source
+from articles.models import Article, Author, Section, Source, Topic
 from articles.views import source_moved
 from core import pagecache
 from core.links import absolute
@@ -108,7 +110,7 @@ class LatestStoriesFeed(Feed):
         return Article.objects.published()
 
     def items(self, source):
-        return self.stories(source).with_source()[:ITEMS]
+        return self.stories(source).with_source().with_credits()[:ITEMS]
 
     def title(self, source):
         return f"{settings.SITE_NAME}: latest news"
@@ -144,6 +146,11 @@ class LatestStoriesFeed(Feed):
     item_guid_is_permalink = False
 
     def item_author_name(self, article):
+        names = [author.name for author in article.credited_authors]
+        if names:
+            return " and ".join(
+                [", ".join(names[:-1]), names[-1]] if names[1:] else names
+            )
         return article.byline or None
 
     def item_pubdate(self, article):
@@ -153,7 +160,7 @@ class LatestStoriesFeed(Feed):
         return article.modified_at
 
     def item_categories(self, article):
-        return [article.source.name]
+        return [article.section.name, *(topic.name for topic in article.topics.all())]
 
     def item_enclosures(self, article):
         image = hero_image(article)
@@ -192,8 +199,51 @@ class SourceNotHere(Exception):
     """No source has this slug now: perhaps one had it before."""
 
 
-class SourceStoriesFeed(LatestStoriesFeed):
+class ListingFeed(LatestStoriesFeed):
+    """The stories of one source, section, author or topic (the feed's
+    object, found by the slug in its address: 404 if none has it)."""
+
+    owner_model = None
+    kind = ""  # as in the CDN's tags: "section"
+    lookup = ""  # from a story to its owner
+    url_name = ""
+    about = ""  # "stories from {}": what the feed's title says
+
+    def get_object(self, request, slug):
+        owner = self.owner_model.objects.filter(slug=slug).first()
+        if owner is None:
+            self.not_here(slug)
+        return owner
+
+    def not_here(self, slug):
+        raise Http404(f"No {self.kind} is called {slug}.")
+
+    def tags(self, slug):
+        return ["feeds", f"{self.kind}-{slug}"]
+
+    def stories(self, owner):
+        return super().stories(owner).filter(**{self.lookup: owner})
+
+    def title(self, owner):
+        return f"{settings.SITE_NAME}: {self.about.format(owner.name)}"
+
+    def description(self, owner):
+        return f"The latest {self.about.format(owner.name)} on {settings.SITE_NAME}."
+
+    def link(self, owner):
+        return absolute(owner.get_absolute_url())
+
+    def feed_url(self, owner):
+        return absolute(reverse(self.url_name, kwargs={"slug": owner.slug}))
+
+    def subtitle(self, owner):
+        return self.description(owner)
+
+
+class SourceStoriesFeed(ListingFeed):
+    owner_model, kind, lookup = Source, "source", "source"
     url_name = "distribution:source-feed"
+    about = "stories from {}"
 
     def __call__(self, request, *args, **kwargs):
         try:
@@ -201,34 +251,32 @@ class SourceStoriesFeed(LatestStoriesFeed):
         except SourceNotHere:
             return source_moved(request, kwargs["slug"], self.url_name)
 
-    def get_object(self, request, slug):
-        source = Source.objects.filter(slug=slug).first()
-        if source is None:
-            raise SourceNotHere  # not ObjectDoesNotExist, which Feed makes a 404
-        return source
-
-    def tags(self, slug):
-        return ["feeds", f"source-{slug}"]
-
-    def stories(self, source):
-        return super().stories(source).filter(source=source)
-
-    def title(self, source):
-        return f"{settings.SITE_NAME}: stories from {source.name}"
-
-    def description(self, source):
-        return f"The latest stories from {source.name} on {settings.SITE_NAME}."
-
-    def link(self, source):
-        return absolute(source.get_absolute_url())
-
-    def feed_url(self, source):
-        return absolute(reverse(self.url_name, kwargs={"slug": source.slug}))
+    def not_here(self, slug):
+        raise SourceNotHere  # not ObjectDoesNotExist, which Feed makes a 404
 
 
-class SourceStoriesAtomFeed(SourceStoriesFeed):
-    feed_type = writers.NewsAtomFeed
-    url_name = "distribution:source-feed-atom"
+class SectionStoriesFeed(ListingFeed):
+    owner_model, kind, lookup = Section, "section", "section"
+    url_name = "distribution:section-feed"
+    about = "{} news"
 
-    def subtitle(self, source):
-        return self.description(source)
+
+class AuthorStoriesFeed(ListingFeed):
+    owner_model, kind, lookup = Author, "author", "authorship__author"
+    url_name = "distribution:author-feed"
+    about = "stories by {}"
+
+
+class TopicStoriesFeed(ListingFeed):
+    owner_model, kind, lookup = Topic, "topic", "topics"
+    url_name = "distribution:topic-feed"
+    about = "stories about {}"
+
+
+def atom(feed_class, name):
+    """The Atom version of `feed_class`, answering at the URL `name`."""
+    return type(
+        f"{feed_class.__name__}Atom",
+        (feed_class,),
+        {"feed_type": writers.NewsAtomFeed, "url_name": f"distribution:{name}"},
+    )

@@ -16,7 +16,7 @@ from django.utils.functional import cached_property
 
 from articles import edition
 from articles.edition import EditionPaginator
-from articles.models import Article, Source
+from articles.models import Article, Author, Section, SitePage, Source, Topic
 
 NEWS_WINDOW = datetime.timedelta(days=2)
 
@@ -61,35 +61,62 @@ class StorySitemap(SiteUrlSitemap):
         return edition.current().last_modified
 
 
-class SourceSitemap(SiteUrlSitemap):
-    """Sources with at least one published story, last modified when their
-    latest story went out."""
+class ListingSitemap(SiteUrlSitemap):
+    """The sources, sections, authors or topics with at least one published
+    story, last modified when their latest story went out."""
+
+    model = None
+    lookup = ""  # from a story to its owner
 
     def items(self):
         latest = (
             Article.objects.published()
-            .filter(source=OuterRef("pk"))
+            .filter(**{self.lookup: OuterRef("pk")})
             .order_by("-published_at")
             .values("published_at")[:1]
         )
-        return Source.objects.annotate(latest=Subquery(latest)).filter(
+        return self.model.objects.annotate(latest=Subquery(latest)).filter(
             latest__isnull=False
         )
 
-    def lastmod(self, source):
-        return source.latest
+    def lastmod(self, owner):
+        return owner.latest
+
+
+class SourceSitemap(ListingSitemap):
+    model, lookup = Source, "source"
+
+
+class SectionSitemap(ListingSitemap):
+    model, lookup = Section, "section"
+
+
+class AuthorSitemap(ListingSitemap):
+    model, lookup = Author, "authorship__author"
+
+
+class TopicSitemap(ListingSitemap):
+    model, lookup = Topic, "topics"
 
 
 class FrontPageSitemap(SiteUrlSitemap):
+    """The front page and /latest/, then the site's own pages (About...)."""
+
     changefreq = "hourly"
 
     def items(self):
-        return ["articles:index"]
+        return ["articles:index", "articles:latest", *SitePage.objects.all()]
 
-    def location(self, name):
-        return reverse(name)
+    def location(self, item):
+        return item.get_absolute_url() if isinstance(item, SitePage) else reverse(item)
 
-    def lastmod(self, name):
+    def lastmod(self, item):
+        if isinstance(item, SitePage):
+            return item.updated_at
+        return self.latest_change
+
+    @cached_property
+    def latest_change(self):
         latest = Article.objects.published().first()
         return latest.modified_at if latest else None
 
@@ -117,4 +144,7 @@ SITEMAPS = {
     "pages": FrontPageSitemap,
     "stories": StorySitemap,
     "sources": SourceSitemap,
+    "sections": SectionSitemap,
+    "authors": AuthorSitemap,
+    "topics": TopicSitemap,
 }

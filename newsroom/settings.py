@@ -76,6 +76,10 @@ if not SITE_URL:
         )
     SITE_URL = "http://127.0.0.1:8000"
 SITE_NAME = os.environ.get("SITE_NAME") or "Newsroom"
+# The masthead shows this picture (a URL, or a path on the site such as
+# /static/img/masthead.svg) instead of SITE_NAME in type; SITE_NAME is its
+# alt text.
+SITE_LOGO_URL = os.environ.get("SITE_LOGO_URL", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -128,6 +132,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
+                "articles.context_processors.navigation",
             ],
         },
     },

@@ -47,8 +47,9 @@ def pages(*, story_url, deep_page):
     return [
         ("story", "story page", story_url),
         ("front", "front page", "/"),
-        ("deep", f"front page {deep_page}", f"/?page={deep_page}"),
+        ("deep", f"latest page {deep_page}", f"/latest/?page={deep_page}"),
         ("source", "source page", "/sources/aap/"),
+        ("section", "section page", "/sections/world/"),
         ("feed", "RSS feed", "/feeds/rss/"),
     ]
 

@@ -9,6 +9,7 @@ import math
 RATIO_TARGETS = [
     ("story", "warm", 0.80),
     ("front", "warm", 0.80),
+    ("section", "warm", 0.80),
     ("feed", "warm", 0.80),
     ("story", "cold", 0.15),
 ]

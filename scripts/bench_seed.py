@@ -121,7 +121,7 @@ def body(rng, n):
     return "\n\n".join(blocks)
 
 
-def story(n, *, sources, image, started):
+def story(n, *, sources, sections, image, started):
     rng = random.Random(n)
     what, where = rng.choice(WHAT), rng.choice(PLACES)
     fields = {
@@ -132,6 +132,8 @@ def story(n, *, sources, image, started):
         "body": body(rng, n),
         "byline": rng.choice(["", "Staff reporters", f"Sam Writer in {where}"]),
         "source": sources[n % len(sources)],
+        # Spread over the demo's sections, World among them.
+        "section": sections[n % len(sections)],
         "status": "published",
         "published_at": started - (n + 1) * INTERVAL,
     }
@@ -164,12 +166,18 @@ def setup():
 
 
 def seed(first, count, started):
-    from articles.models import Article, Source
+    from articles.models import Article, Section, Source
     from desk import services
 
     sources = list(Source.objects.order_by("pk"))
+    sections = list(Section.objects.filter(in_navigation=True).order_by("pk"))
     image = Article.objects.exclude(image="").order_by("pk").first().image
-    kwargs = {"sources": sources, "image": image, "started": started}
+    kwargs = {
+        "sources": sources,
+        "sections": sections,
+        "image": image,
+        "started": started,
+    }
     began = time.perf_counter()
     for start in range(first, first + count, BATCH):
         stop = min(start + BATCH, first + count)

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from articles.models import Article, Source
+from articles.models import Article, Author, Section, SitePage, Source, Topic
 from desk import policy, services
 
 
@@ -25,6 +25,65 @@ class SourceFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"agency-{n}")
     url = "https://agency.example.com/"
     description = "A wire service."
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    """A section in the navigation, made through the desk's services."""
+
+    class Meta:
+        model = Section
+
+    @classmethod
+    def _create(cls, model_class, *args, **fields):
+        return services.save_section(user=None, **fields)
+
+    name = factory.Sequence(lambda n: f"Section {n}")
+    slug = factory.Sequence(lambda n: f"section-{n}")
+    description = "Stories of one kind."
+    position = factory.Sequence(lambda n: n + 1)
+    in_navigation = True
+
+
+class AuthorFactory(factory.django.DjangoModelFactory):
+    """A staff author's profile, made through the desk's services."""
+
+    class Meta:
+        model = Author
+
+    @classmethod
+    def _create(cls, model_class, *args, **fields):
+        return services.save_author(user=None, **fields)
+
+    name = factory.Sequence(lambda n: f"Reporter {n}")
+    slug = factory.Sequence(lambda n: f"reporter-{n}")
+    title = "Reporter"
+    bio = "Writes about the news."
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+
+    @classmethod
+    def _create(cls, model_class, *args, **fields):
+        return services.save_topic(user=None, **fields)
+
+    name = factory.Sequence(lambda n: f"Topic {n}")
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+
+
+class SitePageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SitePage
+
+    @classmethod
+    def _create(cls, model_class, *args, **fields):
+        return services.save_site_page(user=None, **fields)
+
+    title = factory.Sequence(lambda n: f"Page {n}")
+    slug = factory.Sequence(lambda n: f"page-{n}")
+    description = "What this page is for."
+    body = "A paragraph.\n\nAnother paragraph."
 
 
 class ArticleFactory(factory.django.DjangoModelFactory):

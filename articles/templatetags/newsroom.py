@@ -1,6 +1,8 @@
 import json
+from urllib.parse import urlsplit
 
 from django import template
+from django.db import DatabaseError
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -8,6 +10,7 @@ from core.characters import clean_text
 from core.links import absolute as absolute_url
 
 from .. import formats, metadata
+from ..models import Article
 from ..sharing import share_links
 
 register = template.Library()
@@ -15,6 +18,7 @@ register = template.Library()
 
 register.filter(formats.newsroom_time)
 register.filter(formats.machine_time)
+register.filter(formats.relative_time)
 # For XML documents made from templates (the news sitemap): a stored row
 # with a character XML cannot carry must not make the document ill-formed.
 register.filter("clean_text", clean_text)
@@ -37,10 +41,54 @@ _SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 
 
 @register.simple_tag
-def news_article_json_ld(article):
-    """The story's schema.org NewsArticle as a JSON-LD script element."""
-    data = json.dumps(metadata.news_article(article), ensure_ascii=False, indent=2)
+def json_ld(data):
+    """`data` as a JSON-LD script element."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
     return format_html(
         '<script type="application/ld+json">{}</script>',
-        mark_safe(data.translate(_SCRIPT_SAFE)),
+        mark_safe(text.translate(_SCRIPT_SAFE)),
     )
+
+
+@register.simple_tag
+def news_article_json_ld(article):
+    """The story's schema.org NewsArticle as a JSON-LD script element."""
+    return json_ld(metadata.news_article(article))
+
+
+@register.simple_tag
+def today():
+    """Today's date in the newsroom's zone, for the masthead."""
+    return formats.today()
+
+
+@register.simple_tag
+def latest_stories(count=5):
+    """The newest published stories, for a page with nothing else to offer
+    (the 404 page); none when the database cannot be reached."""
+    try:
+        return list(Article.objects.published().with_source().for_cards()[:count])
+    except DatabaseError:
+        return []
+
+
+# Where authors' profiles usually are, by host, as readers know them.
+NETWORKS = {
+    "bsky.app": "Bluesky",
+    "facebook.com": "Facebook",
+    "github.com": "GitHub",
+    "instagram.com": "Instagram",
+    "linkedin.com": "LinkedIn",
+    "threads.net": "Threads",
+    "twitter.com": "X (Twitter)",
+    "x.com": "X (Twitter)",
+    "youtube.com": "YouTube",
+}
+
+
+@register.filter
+def link_label(url):
+    """What a link to an author's profile says: the network's name, or the
+    site's address."""
+    host = (urlsplit(url).hostname or url).removeprefix("www.")
+    return NETWORKS.get(host, host)

@@ -1,12 +1,14 @@
 """The reader's pages pass axe-core's WCAG 2.1 A/AA and best-practice rules,
 as Chromium renders them: desktop and phone widths, light and dark schemes."""
 
+import io
 import json
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from tests import site_content
 from tests.conftest import ROOT
 from tests.factories import ArticleFactory
 
@@ -14,13 +16,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 AXE = ROOT / "node_modules/axe-core/axe.min.js"
 RULE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
-STORY = "/2016/12/24/russia-urges-peace-after-battle-for-aleppo/"
-PAGES = {
-    "front": "/",
-    "story": STORY,
-    "source": "/sources/aap/",
-    "not-found": "/no/such/page/",
-}
 VIEWPORTS = {
     "desktop": {"viewport": {"width": 1280, "height": 800}},
     "mobile": {
@@ -33,9 +28,9 @@ VIEWPORTS = {
 
 
 @pytest.fixture
-def stories(demo_article):
-    # More than a page of them, so that pagination is on the page too.
-    ArticleFactory.create_batch(24, published=True, source=demo_article.source)
+def site_pages(db):
+    # Every kind of page with something on it, pagination too.
+    return site_content.build(stdout=io.StringIO())
 
 
 @pytest.fixture(params=VIEWPORTS)
@@ -74,16 +69,17 @@ def violations(page):
     ]
 
 
-@pytest.mark.parametrize("name", PAGES)
-def test_page_has_no_accessibility_violations(viewport_page, stories, name):
+@pytest.mark.parametrize("name", site_content.PAGES)
+def test_page_has_no_accessibility_violations(viewport_page, site_pages, name):
     page = viewport_page
     found = {}
+    url, _ = site_pages[name]
     for scheme in ["light", "dark"]:
         page.emulate_media(color_scheme=scheme)
-        page.goto(PAGES[name])
+        page.goto(url)
         # The first Tab shows the skip link, which is then checked too.
         page.keyboard.press("Tab")
-        if name == "story":
+        if name in ("story", "staff-story"):
             # Check the share links in the header's disclosure as well.
             page.locator(".share--compact summary").click()
         found[scheme] = violations(page)

@@ -15,11 +15,11 @@ from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.db import transaction
 from django.test import Client, RequestFactory, override_settings
 
 from core.views import server_error
+from tests import site_content
 from tests.conftest import ROOT
 from tests.factories import ArticleFactory
 
@@ -29,16 +29,8 @@ STYLESHEET = ROOT / "static" / "css" / "site.css"
 # test database only for a run that has tests marked as needing it.
 pytestmark = pytest.mark.django_db
 
-STORY = "/2016/12/24/russia-urges-peace-after-battle-for-aleppo/"
-
-# Reader pages by file name, fetched with the test client: (URL, status).
-PAGES = {
-    "front": ("/", 200),
-    "front-page-2": ("/?page=2", 200),
-    "story": (STORY, 200),
-    "source": ("/sources/aap/", 200),
-    "not-found": ("/no/such/page/", 404),
-}
+# Reader pages by file name (tests/site_content.py), fetched with the test
+# client.
 ERROR_PAGES = ["bad-request", "server-error", "unavailable"]
 
 # What the checker may say about our pages without failing the suite, as
@@ -54,11 +46,9 @@ BROKEN_PAGE = "<!doctype html><title>x</title><p><div>unclosed</p>"
 
 def render_pages(directory):
     """Write every reader page into `directory` as NAME.html."""
-    call_command("load_demo", stdout=io.StringIO())
-    # Enough stories for pagination links on the front page.
-    ArticleFactory.create_batch(24, published=True)
+    pages = site_content.build(stdout=io.StringIO())
     reader = Client()
-    for name, (url, status) in PAGES.items():
+    for name, (url, status) in pages.items():
         response = reader.get(url)
         assert response.status_code == status, url
         (directory / f"{name}.html").write_bytes(response.content)
@@ -136,7 +126,9 @@ def complaints(messages, page):
     ]
 
 
-@pytest.mark.parametrize("page", [*PAGES, "draft-preview", *ERROR_PAGES], ids=str)
+@pytest.mark.parametrize(
+    "page", [*site_content.PAGES, "draft-preview", *ERROR_PAGES], ids=str
+)
 def test_page_is_valid_html(checker_says, page):
     said = checker_says[f"{page}.html"]
     assert complaints(said, page) == [], "\n".join(complaints(said, page))

@@ -154,7 +154,14 @@ def test_front_page_metadata(client, html):
     assert tags["description"] == "The latest news from Newsroom."
     assert tags["og:type"] == "website"
     assert tags["og:url"] == SITE + "/"
-    assert json_ld(page) == []
+    # The site, and how to search it (a search box in search engines).
+    [site] = json_ld(page)
+    assert site["@type"] == "WebSite"
+    assert site["url"] == SITE + "/"
+    action = site["potentialAction"]
+    assert action["@type"] == "SearchAction"
+    assert action["target"]["urlTemplate"] == SITE + "/search/?q={search_term_string}"
+    assert action["query-input"] == "required name=search_term_string"
 
 
 def test_source_page_metadata(client, html):

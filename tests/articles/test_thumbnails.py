@@ -64,14 +64,14 @@ def test_a_missing_image_file_does_not_stop_a_save(client, html):
     default_storage.delete(story.thumbnail.name)
     story = services.update_article(article=story, user=None, headline="Still saved")
     assert not story.thumbnail
-    card = html(client.get("/")).select_one(".story-card")
+    card = html(client.get("/latest/")).select_one(".story-card")
     # No thumbnail: the card falls back to the full image.
     assert card.img["src"] == story.image.url
 
 
-def test_front_page_cards_use_the_thumbnail(client, html):
+def test_cards_use_the_thumbnail(client, html):
     story = ArticleFactory(published=True, image=picture(), image_alt="x")
-    card = html(client.get("/")).select_one(".story-card")
+    card = html(client.get("/latest/")).select_one(".story-card")
     assert card.img["src"] == story.thumbnail.url
     assert client.get(story.thumbnail.url).status_code == 200
 

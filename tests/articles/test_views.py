@@ -26,8 +26,9 @@ def test_front_page_lists_published_stories_newest_first(client, html):
     assert headlines(page) == [newer.headline, older.headline]
 
 
-def test_front_page_card_shows_everything(client, demo_article, html):
-    card = html(client.get("/")).select_one(".story-card")
+def test_a_card_shows_everything(client, demo_article, html):
+    card = html(client.get("/latest/")).select_one(".story-card")
+    assert card.select_one(".story-card__kicker").get_text() == "World"
     assert card.h2.a["href"] == demo_article.get_absolute_url()
     assert (
         card.select_one(".story-card__standfirst").get_text() == demo_article.standfirst
@@ -63,16 +64,16 @@ def test_unpublished_stories_leak_nowhere(client, html):
     assert client.get(f"/preview/{draft.pk}/").status_code == 404
 
 
-def test_front_page_paginates_twenty_a_page(client, html):
+def test_latest_paginates_twenty_a_page(client, html):
     now = timezone.now()
     stories = [
         ArticleFactory(published=True, published_at=now - datetime.timedelta(minutes=i))
         for i in range(1, 46)
     ]
-    first = html(client.get("/"))
+    first = html(client.get("/latest/"))
     assert headlines(first) == [s.headline for s in stories[:20]]
     assert first.find("a", rel="next")["href"] == "?page=2"
-    third = html(client.get("/?page=3"))
+    third = html(client.get("/latest/?page=3"))
     assert headlines(third) == [s.headline for s in stories[40:]]
     assert third.find("a", rel="next") is None
     assert third.find("a", rel="prev")["href"] == "?page=2"
@@ -84,13 +85,25 @@ def test_front_page_paginates_twenty_a_page(client, html):
 )
 def test_bad_page_numbers_are_404(client, page):
     ArticleFactory(published=True)
-    assert client.get(f"/?page={page}").status_code == 404
+    assert client.get(f"/latest/?page={page}").status_code == 404
 
 
-def test_empty_site_front_page_is_not_an_error(client, db):
+def test_the_front_pages_old_page_numbers_lead_to_latest(client):
+    ArticleFactory.create_batch(21, published=True)
+    response = client.get("/?page=2")
+    assert response.status_code == 301
+    assert response["Location"] == "/latest/?page=2"
+    assert client.get("/?page=abc").status_code == 404
+
+
+def test_empty_site_front_page_is_not_an_error(client, html):
     response = client.get("/")
     assert response.status_code == 200
-    assert b"No stories have been published here yet." in response.content
+    assert html(response).select_one("main .empty").get_text() == (
+        "No stories have been published yet."
+    )
+    latest = html(client.get("/latest/")).select_one("main .empty")
+    assert latest.get_text() == "No stories have been published here yet."
 
 
 def test_source_page_lists_only_that_sources_stories(client, html):
@@ -129,14 +142,21 @@ def test_malformed_story_urls_are_404(client, published_article):
         assert client.get(url).status_code == 404, url
 
 
-def test_pages_run_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+def test_pages_run_a_fixed_number_of_queries(client, django_assert_num_queries):
     for _ in range(25):
         ArticleFactory(published=True)
-    # Validators (stories shown, edit history), then count and list.
-    with django_assert_max_num_queries(4):
+    # The front page's places, sections, newest stories and each section's
+    # newest; the footer's pages. (The edition is in the cache.)
+    with django_assert_num_queries(5):
         client.get("/")
+    # The page of stories, the masthead's sections and the footer's pages.
+    with django_assert_num_queries(3):
+        client.get("/latest/")
     story = ArticleFactory(published=True)
-    with django_assert_max_num_queries(2):
+    # The story, its authors and topics; the next story in its section (the
+    # one before it here: for the oldest, a second query for the newest),
+    # related stories, more from its source; the masthead and footer.
+    with django_assert_num_queries(8):
         client.get(story.get_absolute_url())
 
 
@@ -147,10 +167,21 @@ def test_only_cards_below_the_fold_load_their_images_lazily(client, html):
         image=factory.django.ImageField(width=1200, height=675),
         image_alt="A photo",
     )
-    images = html(client.get("/")).select(".story-card img")
+    images = html(client.get("/latest/")).select(".story-card img")
     assert [img.get("loading") for img in images] == [None, None, None, "lazy", "lazy"]
     # Cards show the card-sized thumbnail, not the 1200px hero.
     assert all(img["width"] == "480" and img["height"] == "270" for img in images)
+    # The front page's lead is its largest picture, wanted first; the second
+    # tier beside it is on screen too, but for the last of them on a phone.
+    front = html(client.get("/"))
+    lead = front.select_one(".story-card--lead img")
+    assert (lead["width"], lead.get("fetchpriority"), lead.get("loading")) == (
+        "1200",
+        "high",
+        None,
+    )
+    second = front.select(".front-top__second img")
+    assert [img.get("loading") for img in second] == [None, None, "lazy", "lazy"]
 
 
 def test_a_story_whose_slug_was_edited_keeps_its_old_links(client):

@@ -12,7 +12,7 @@ def test_404_page_is_in_the_site_design(client, html):
     assert response.status_code == 404
     page = html(response)
     assert page.h1.get_text() == "We couldn’t find that page"
-    assert page.select_one(".site-header .site-name").get_text() == "Newsroom"
+    assert page.select_one(".masthead .site-name").get_text() == "Newsroom"
     assert b"Traceback" not in response.content
 
 
@@ -26,7 +26,7 @@ def test_a_crash_shows_the_500_page_without_a_traceback(client, html, monkeypatc
     def explode(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("articles.views.ArticleListView.get", explode)
+    monkeypatch.setattr("articles.views.FrontPageView.get", explode)
     client.raise_request_exception = False
     response = client.get("/")
     assert response.status_code == 500
@@ -88,7 +88,7 @@ def test_a_query_bug_with_the_database_up_is_a_500_not_an_outage(
     def broken_query(*args, **kwargs):
         raise OperationalError("no such column: articles_article.typo")
 
-    monkeypatch.setattr("articles.views.ArticleListView.get_queryset", broken_query)
+    monkeypatch.setattr("articles.selectors.front_page", broken_query)
     client.raise_request_exception = False
     response = client.get("/")
     assert response.status_code == 500

@@ -17,7 +17,14 @@ from articles.models import Article
 from core import deploy
 from desk import services
 from tests.conftest import SHARED_CACHING, cache_control
-from tests.factories import ArticleFactory, SourceFactory
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    SectionFactory,
+    SitePageFactory,
+    SourceFactory,
+    TopicFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -25,23 +32,50 @@ FEEDS = [
     "/feeds/rss/",
     "/feeds/atom/",
     "/feeds/json/",
-    "/sources/wire/rss/",
-    "/sources/wire/atom/",
+    *[
+        f"/{kind}/{slug}/{ending}/"
+        for kind, slug in [
+            ("sources", "wire"),
+            ("sections", "world"),
+            ("authors", "jane"),
+            ("topics", "harbours"),
+        ]
+        for ending in ["rss", "atom"]
+    ],
 ]
 SITEMAPS = [
     "/sitemap.xml",
     "/sitemap-pages.xml",
     "/sitemap-stories.xml",
     "/sitemap-sources.xml",
+    "/sitemap-sections.xml",
+    "/sitemap-authors.xml",
+    "/sitemap-topics.xml",
     "/sitemap-news.xml",
 ]
-LISTS = ["/", "/sources/wire/", *FEEDS, *SITEMAPS]
+LISTS = [
+    "/",
+    "/latest/",
+    "/sources/wire/",
+    "/sections/world/",
+    "/authors/jane/",
+    "/topics/harbours/",
+    "/about/",
+    *FEEDS,
+    *SITEMAPS,
+]
 
 
 @pytest.fixture
 def story():
+    SitePageFactory(slug="about")
     return ArticleFactory(
-        published=True, headline="Harbour reopens", source=SourceFactory(slug="wire")
+        published=True,
+        headline="Harbour reopens",
+        source=SourceFactory(slug="wire"),
+        section=SectionFactory(slug="world"),
+        authors=[AuthorFactory(slug="jane")],
+        topics=[TopicFactory(slug="harbours")],
     )
 
 
@@ -53,7 +87,7 @@ def test_every_warm_reader_page_is_served_without_a_query(
     client, story, django_assert_num_queries
 ):
     ArticleFactory.create_batch(20, published=True, source=story.source)
-    for url in [*reader_urls(story), "/?page=2", "/sources/wire/?page=2"]:
+    for url in [*reader_urls(story), "/latest/?page=2", "/sources/wire/?page=2"]:
         first = client.get(url)
         assert first.status_code == 200, url
         with django_assert_num_queries(0):
@@ -104,17 +138,20 @@ def test_a_cold_page_runs_the_same_queries_for_1_or_1000_stories(client, story):
             for n in range(999)
         ],
     )
-    thousand = queries_for(client, [*urls, "/?page=2", "/?page=50"])
+    thousand = queries_for(client, [*urls, "/latest/?page=2", "/latest/?page=50"])
     assert {url: thousand[url] for url in urls} == one
-    assert thousand["/?page=2"] == thousand["/?page=50"] == one["/"]
-    assert max(one.values()) <= 8, one
+    assert thousand["/latest/?page=2"] == thousand["/latest/?page=50"]
+    assert thousand["/latest/?page=2"] == one["/latest/"]
+    # The most: the sitemap index, which asks each of its seven sitemaps
+    # how many pages it has and when it last changed.
+    assert max(one.values()) <= 12, one
 
 
 def test_an_edit_is_served_at_once_on_every_page_showing_it(client, story):
     for url in reader_urls(story):
         client.get(url)
     services.update_article(article=story, user=None, headline="Harbour closes again")
-    for url in [story.get_absolute_url(), "/", "/sources/wire/", *FEEDS]:
+    for url in [story.get_absolute_url(), *LISTS[:6], *FEEDS]:
         fresh = client.get(url).content
         assert b"Harbour closes again" in fresh and b"Harbour reopens" not in fresh
 
@@ -182,11 +219,12 @@ def test_the_deploy_id_follows_the_settings_every_page_shows(settings):
 def test_each_page_number_is_cached_apart_and_junk_parameters_share(client):
     for n in range(25):
         ArticleFactory(published=True, headline=f"Item {n:02d}")
-    first, second = client.get("/").content, client.get("/?page=2").content
+    first = client.get("/latest/").content
+    second = client.get("/latest/?page=2").content
     assert first != second
-    assert client.get("/?page=2&utm_source=x").content == second
-    assert client.get("/?page=9").status_code == 404
-    assert client.get("/?page=abc").status_code == 404
+    assert client.get("/latest/?page=2&utm_source=x").content == second
+    assert client.get("/latest/?page=9").status_code == 404
+    assert client.get("/latest/?page=abc").status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -195,25 +233,26 @@ def test_each_page_number_is_cached_apart_and_junk_parameters_share(client):
 )
 def test_a_page_number_has_one_address(client, spelling, number):
     ArticleFactory.create_batch(25, published=True)
-    response = client.get("/", {"page": spelling, "utm_source": "x"})
+    response = client.get("/latest/", {"page": spelling, "utm_source": "x"})
     assert response.status_code == 301
-    expected = f"/?page={number}&utm_source=x" if number else "/?utm_source=x"
-    assert response["Location"] == expected
-    assert client.get("/", {"page": "-1"}).status_code == 404
+    expected = f"?page={number}&utm_source=x" if number else "?utm_source=x"
+    assert response["Location"] == "/latest/" + expected
+    assert client.get("/latest/", {"page": "-1"}).status_code == 404
 
 
 def test_other_spellings_of_a_page_make_no_copies_of_their_own(
     client, story, django_assert_num_queries
 ):
     ArticleFactory.create_batch(25, published=True, source=story.source)
-    for url in ["/", "/?page=2", story.get_absolute_url(), "/sitemap-stories.xml"]:
+    pages = ["/latest/", "/latest/?page=2", story.get_absolute_url()]
+    for url in [*pages, "/sitemap-stories.xml"]:
         assert client.get(url).status_code == 200
     with django_assert_num_queries(0):
         # Redirected without rendering anything...
-        assert client.get("/?page=02").status_code == 301
+        assert client.get("/latest/?page=02").status_code == 301
         # ... and parameters a page does not read share its copy.
         assert client.get(story.get_absolute_url() + "?page=7").status_code == 200
-        assert client.get("/?p=3").status_code == 200
+        assert client.get("/latest/?p=3").status_code == 200
         assert client.get("/sitemap-stories.xml?page=4").status_code == 200
         assert client.get("/sitemap-stories.xml?p=01").status_code == 301
 
@@ -271,11 +310,19 @@ def test_pages_name_what_they_show_for_purging(client, story):
         "site",
         f"story-{story.pk}",
         "source-wire",
+        "section-world",
     }
-    assert keys("/") == {"site", "front"}
-    assert keys("/sources/wire/") == {"site", "source-wire"}
+    assert keys("/") == keys("/latest/") == {"site", "front"}
+    for kind, slug in [
+        ("source", "wire"),
+        ("section", "world"),
+        ("author", "jane"),
+        ("topic", "harbours"),
+    ]:
+        assert keys(f"/{kind}s/{slug}/") == {"site", f"{kind}-{slug}"}
+        assert keys(f"/{kind}s/{slug}/atom/") == {"site", "feeds", f"{kind}-{slug}"}
+    assert keys("/about/") == {"site", "page-about"}
     assert keys("/feeds/rss/") == {"site", "feeds"}
-    assert keys("/sources/wire/atom/") == {"site", "feeds", "source-wire"}
     assert keys("/sitemap-stories.xml") == {"site", "sitemaps"}
 
 
@@ -422,7 +469,8 @@ def test_a_failed_transaction_purges_nothing(story, editor, monkeypatch):
 def test_no_reader_page_counts_the_archive(client, story):
     ArticleFactory.create_batch(25, published=True, source=story.source)
     ArticleFactory(scheduled=True, source=story.source)
-    pages = ["/", "/?page=2", "/sources/wire/", "/sources/wire/?page=2"]
+    pages = ["/", "/latest/", "/latest/?page=2", "/sources/wire/"]
+    pages += ["/sources/wire/?page=2", "/authors/jane/", "/topics/harbours/"]
     for url in [*pages, "/sitemap.xml", "/sitemap-stories.xml"]:
         cache.clear()  # nothing cached: the edition is read from its row
         with CaptureQueriesContext(connection) as rendering:
@@ -437,8 +485,8 @@ def test_the_counts_follow_stories_going_live_on_their_own(client, story, html):
     ArticleFactory.create_batch(20, published=True, source=story.source)
     later = timezone.now() + datetime.timedelta(hours=1)
     ArticleFactory(status=Article.Status.PUBLISHED, published_at=later)
-    assert client.get("/?page=2").status_code == 200  # 21 stories: 2 pages
+    assert client.get("/latest/?page=2").status_code == 200  # 21 stories: 2 pages
     with time_machine.travel(later + datetime.timedelta(minutes=1)):
-        page = html(client.get("/?page=2"))
+        page = html(client.get("/latest/?page=2"))
         assert page.select_one(".pagination__current").get_text() == "Page 2 of 2"
         assert len(page.select(".story-card")) == 2

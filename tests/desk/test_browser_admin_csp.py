@@ -110,6 +110,6 @@ def test_the_lockout_page_is_the_sites_own(watched, live_server, settings):
     # the heading can be there before the stylesheet is).
     page.wait_for_load_state("load")
     assert page.evaluate("document.styleSheets.length") == 1
-    header = page.locator(".site-header")
+    header = page.locator(".masthead")
     assert header.evaluate("e => getComputedStyle(e).borderBottomStyle") == "solid"
     assert complaints(page) == []

@@ -138,7 +138,7 @@ def test_the_lockout_page_says_when_to_come_back_and_whom_to_ask(ed, limit, sett
     assert "no-store" in answer["Cache-Control"]
     page = parse_html(answer)
     # The site's own page, not a bare line of text.
-    assert page.select_one(".site-header .site-name").get_text() == settings.SITE_NAME
+    assert page.select_one(".masthead .site-name").get_text() == settings.SITE_NAME
     assert page.h1.get_text() == "Too many failed logins"
     text = " ".join(page.main.get_text().split())
     until = newsroom_time(at + datetime.timedelta(minutes=15))

@@ -13,9 +13,13 @@ import feedparser
 import pytest
 
 from articles.models import Article, Source
-from desk import services
 from tests.conftest import picture
-from tests.factories import ArticleFactory, SourceFactory
+from tests.factories import (
+    ArticleFactory,
+    SectionFactory,
+    SourceFactory,
+    TopicFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -123,12 +127,12 @@ def test_a_pasted_control_character_breaks_no_feed(client, wire, field):
     assert not set(getattr(story, field)) & set(HOSTILE)
 
 
-def test_a_pasted_control_character_in_a_source_name_breaks_no_feed(client, wire):
-    services.update_source(source=wire, user=None, name="Wire\x0bCo\ufffe")
-    ArticleFactory(published=True, source=wire)
+def test_a_pasted_control_character_in_a_section_name_breaks_no_feed(client, wire):
+    section = SectionFactory(name="World\x0bNews\ufffe", slug="world")
+    ArticleFactory(published=True, source=wire, section=section)
     for url in FEEDS:
         feed = read_feed(client, url)
-        assert [tag.term for tag in feed.entries[0].tags] == ["Wire Co"]
+        assert [tag.term for tag in feed.entries[0].tags] == ["World News"]
 
 
 def test_feeds_and_sitemaps_survive_rows_written_around_the_services(
@@ -193,8 +197,11 @@ AS_TYPED = TEXTS[-3:]
 
 @pytest.mark.parametrize("typed", TEXTS)
 def test_rss_title_creator_and_category_are_text_in_every_reader(client, typed):
-    source = SourceFactory(name=typed, slug="wire")
-    ArticleFactory(published=True, source=source, headline=typed, byline=typed)
+    source = SourceFactory(name="Wire", slug="wire")
+    section = SectionFactory(name=typed)
+    ArticleFactory(
+        published=True, source=source, section=section, headline=typed, byline=typed
+    )
     response = client.get("/sources/wire/rss/")
     channel = strict_xml(response).find("channel")
     item = channel.find("item")
@@ -222,15 +229,24 @@ def test_rss_title_creator_and_category_are_text_in_every_reader(client, typed):
 
 @pytest.mark.parametrize("typed", TEXTS)
 def test_atom_title_and_author_are_plain_text(client, typed):
-    source = SourceFactory(name=typed, slug="wire")
-    ArticleFactory(published=True, source=source, headline=typed, byline=typed)
+    source = SourceFactory(name="Wire", slug="wire")
+    topic = TopicFactory(name=typed)
+    ArticleFactory(
+        published=True,
+        source=source,
+        section=SectionFactory(name="World"),
+        topics=[topic],
+        headline=typed,
+        byline=typed,
+    )
     root = strict_xml(client.get("/sources/wire/atom/"))
     entry = root.find("atom:entry", ATOM)
     title = entry.find("atom:title", ATOM)
     assert title.get("type", "text") == "text"
     assert title.text == typed
     assert entry.findtext("atom:author/atom:name", namespaces=ATOM) == typed
-    assert entry.find("atom:category", ATOM).get("term") == typed
+    categories = [tag.get("term") for tag in entry.findall("atom:category", ATOM)]
+    assert categories == ["World", typed]
     [parsed] = read_feed(client, "/sources/wire/atom/").entries
     assert parsed.title_detail.type == "text/plain"
     assert parsed.title == typed

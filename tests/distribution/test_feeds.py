@@ -12,7 +12,13 @@ from articles import text
 from articles.models import Article
 from desk import services
 from tests.conftest import SHARED_CACHING, cache_control
-from tests.factories import ArticleFactory, SourceFactory
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    SectionFactory,
+    SourceFactory,
+    TopicFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +72,7 @@ def test_site_feed_item_has_every_field(client, demo_story, url, version, conten
     assert entry.id == guid(demo_story)
     assert entry.summary == STANDFIRST
     assert entry.author == "Jane Citizen"
-    assert [tag.term for tag in entry.tags] == ["AAP"]
+    assert [tag.term for tag in entry.tags] == ["World", "Russia", "Syria"]
     assert entry.published_parsed[:5] == (2016, 12, 23, 22, 44)  # 9:44am AEDT
     edited = demo_story.updated_at.astimezone(datetime.UTC)
     assert entry.updated_parsed[:6] == edited.timetuple()[:6]
@@ -201,7 +207,7 @@ def test_json_feed(client, demo_story):
     assert item["summary"] == STANDFIRST
     assert item["date_published"] == "2016-12-23T22:44:00+00:00"
     assert item["authors"] == [{"name": "Jane Citizen"}]
-    assert item["tags"] == ["AAP"]
+    assert item["tags"] == ["World", "Russia", "Syria"]
     image = SITE + demo_story.image.url
     assert item["image"] == image
     assert item["attachments"] == [
@@ -225,7 +231,7 @@ def test_source_feed_has_only_that_sources_stories(client, kind):
     assert feed.feed.title == "Newsroom: stories from Wire & Co"
     assert feed.feed.link == SITE + "/sources/wire/"
     assert [entry.id for entry in feed.entries] == [guid(mine)]
-    assert [tag.term for tag in feed.entries[0].tags] == ["Wire & Co"]
+    assert [tag.term for tag in feed.entries[0].tags] == ["News"]
     assert client.get(f"/sources/nope/{kind}/").status_code == 404
 
 
@@ -291,3 +297,31 @@ def test_absolute_links_resolve_against_the_story_and_stay_sanitised():
         "https://elsewhere.example/",
         None,
     ]
+
+
+@pytest.mark.parametrize(
+    "url, title",
+    [
+        ("/sections/world/", "Newsroom: World news"),
+        ("/authors/jane/", "Newsroom: stories by Jane Citizen"),
+        ("/topics/syria/", "Newsroom: stories about Syria"),
+    ],
+)
+@pytest.mark.parametrize("kind", ["rss", "atom"])
+def test_section_author_and_topic_feeds(client, url, title, kind):
+    world = SectionFactory(name="World", slug="world")
+    jane = AuthorFactory(name="Jane Citizen", slug="jane")
+    sam = AuthorFactory(name="Sam Lee", slug="sam")
+    syria = TopicFactory(name="Syria", slug="syria")
+    story = ArticleFactory(
+        published=True, section=world, authors=[jane, sam], topics=[syria]
+    )
+    ArticleFactory(published=True)  # in none of them
+    feed = parse(client, f"{url}{kind}/")
+    assert feed.feed.title == title
+    assert feed.feed.link == SITE + url
+    [entry] = feed.entries
+    assert entry.id == guid(story)
+    # Filed under its section, then its topics; written by its authors.
+    assert [tag.term for tag in entry.tags] == ["World", "Syria"]
+    assert entry.author == "Jane Citizen and Sam Lee"

@@ -10,7 +10,14 @@ from django.utils import timezone
 
 from articles.models import Article
 from distribution.sitemaps import StorySitemap
-from tests.factories import ArticleFactory, SourceFactory
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    SectionFactory,
+    SitePageFactory,
+    SourceFactory,
+    TopicFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -37,19 +44,36 @@ def stories():
     """One of each kind; only the first two may be listed anywhere."""
     now = timezone.now()
     source = SourceFactory(slug="wire")
-    hidden_source = SourceFactory(slug="quiet")
+    section = SectionFactory(slug="world")
+    author = AuthorFactory(slug="jane")
+    topic = TopicFactory(slug="syria")
+    # Nothing published credits these: they are left out like the source.
+    hidden = {
+        "source": SourceFactory(slug="quiet"),
+        "section": SectionFactory(slug="empty"),
+        "authors": [AuthorFactory(slug="unpublished")],
+        "topics": [TopicFactory(slug="secret")],
+    }
     return {
         "recent": ArticleFactory(
             published=True,
             source=source,
+            section=section,
+            authors=[author],
+            topics=[topic],
             published_at=now - datetime.timedelta(hours=3),
         ),
         "old": ArticleFactory(
-            published=True, source=source, published_at=now - datetime.timedelta(days=9)
+            published=True,
+            source=source,
+            section=section,
+            published_at=now - datetime.timedelta(days=9),
         ),
-        "draft": ArticleFactory(source=hidden_source, headline="Secret draft"),
+        "draft": ArticleFactory(**hidden, headline="Secret draft"),
         "scheduled": ArticleFactory(
-            scheduled=True, source=hidden_source, headline="Embargoed story"
+            **hidden | {"slug": "embargoed"},
+            scheduled=True,
+            headline="Embargoed story",
         ),
     }
 
@@ -61,6 +85,9 @@ def test_index_lists_every_section_on_site_url(client, stories):
         f"{SITE}/sitemap-pages.xml",
         f"{SITE}/sitemap-stories.xml",
         f"{SITE}/sitemap-sources.xml",
+        f"{SITE}/sitemap-sections.xml",
+        f"{SITE}/sitemap-authors.xml",
+        f"{SITE}/sitemap-topics.xml",
     ]
     for lastmod in root.iterfind("sm:sitemap/sm:lastmod", NS):
         datetime.datetime.fromisoformat(lastmod.text)
@@ -80,10 +107,25 @@ def test_story_sitemap_lists_exactly_the_published_stories(client, stories):
     ]
 
 
-def test_pages_and_sources_sitemaps(client, stories):
-    assert locations(xml(client, "/sitemap-pages.xml")) == [SITE + "/"]
-    # Sources with nothing published are thin pages: left out.
-    assert locations(xml(client, "/sitemap-sources.xml")) == [SITE + "/sources/wire/"]
+def test_pages_sitemap_lists_the_front_page_latest_and_site_pages(client, stories):
+    SitePageFactory(slug="about")
+    assert locations(xml(client, "/sitemap-pages.xml")) == [
+        SITE + "/",
+        SITE + "/latest/",
+        SITE + "/about/",
+    ]
+
+
+def test_listings_sitemaps_leave_out_those_with_nothing_published(client, stories):
+    # Thin pages, and saying they exist would tell of drafts and embargoes.
+    for kind, slug in [
+        ("sources", "wire"),
+        ("sections", "world"),
+        ("authors", "jane"),
+        ("topics", "syria"),
+    ]:
+        root = xml(client, f"/sitemap-{kind}.xml")
+        assert locations(root) == [f"{SITE}/{kind}/{slug}/"]
 
 
 def test_large_sites_are_paginated(client, stories, monkeypatch):

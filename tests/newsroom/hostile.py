@@ -134,6 +134,20 @@ def fit(payload, field):
     return payload[:limit] if limit else payload
 
 
+def is_site_search(element):
+    """The site's own search box (the masthead's, the 404 page's): a form
+    that sends a search to the site's search page, and its field."""
+    form = element if element.name == "form" else element.find_parent("form")
+    return (
+        form is not None
+        and form.get("role") == "search"
+        and form.get("action") == "/search/"
+        and form.get("method") == "get"
+        and element.name in {"form", "input"}
+        and (element.name == "form" or element.get("name") == "q")
+    )
+
+
 def live_markup(soup, *, reader):
     """What in a parsed page or fragment would run code or leave the site,
     other than the site's own scripts: a list of findings, empty if none."""
@@ -152,7 +166,9 @@ def live_markup(soup, *, reader):
         found.append(f"script {script.attrs} {code[:40]!r}")
     for element in soup.find_all(True):
         if element.name in NEVER_ON_A_PAGE or (
-            reader and element.name in NEVER_ON_A_READER_PAGE
+            reader
+            and element.name in NEVER_ON_A_READER_PAGE
+            and not is_site_search(element)
         ):
             found.append(element.name)
         if element.name == "meta" and element.get("http-equiv"):

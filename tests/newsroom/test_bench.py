@@ -19,7 +19,14 @@ from django.conf import settings
 from tests.conftest import ROOT
 
 SCRIPTS = ROOT / "scripts"
-PAGES = ["story page", "front page", "front page 3", "source page", "RSS feed"]
+PAGES = [
+    "story page",
+    "front page",
+    "latest page 3",
+    "source page",
+    "section page",
+    "RSS feed",
+]
 NGINX_ROWS = ["nginx: static file"] + [f"{page}, nginx" for page in PAGES]
 ROWS = (
     ["static file"]
@@ -105,15 +112,15 @@ def check_report(output):
     assert list(comparison) == ROWS
     targets = output.split("Targets (", 1)[1]
     verdicts = re.findall(r"(PASS|MISS by [\d.]+x? \(\d+% \w+\)|NOT MEASURED)", targets)
-    # Four ratio targets at two sizes, the app's ten rows within 1.2x, and
-    # the five pages through nginx at two sizes.
-    assert len(verdicts) == 4 * 2 + 10 + 5 * 2
+    # Five ratio targets at two sizes, the app's twelve rows within 1.2x,
+    # and the six pages through nginx at two sizes.
+    assert len(verdicts) == 5 * 2 + 12 + 6 * 2
     for page in PAGES:
         assert len(re.findall(rf"{re.escape(page)}, nginx +>= 0.50 x", targets)) == 2
     met, missed = re.search(
         r"Targets met: (\d+), missed: (\d+), not measured: 0\.", targets
     ).groups()
-    assert int(met) + int(missed) == 28
+    assert int(met) + int(missed) == 34
 
 
 @needs_tools

@@ -18,7 +18,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from articles.models import Article
-from tests.factories import ArticleFactory, SourceFactory
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    SectionFactory,
+    SitePageFactory,
+    SourceFactory,
+    TopicFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +54,15 @@ HOSTILE = st.one_of(
 @pytest.fixture
 def site():
     source = SourceFactory(slug="wire")
-    story = ArticleFactory(published=True, source=source, slug="harbour-reopens")
+    SitePageFactory(slug="about")
+    story = ArticleFactory(
+        published=True,
+        source=source,
+        slug="harbour-reopens",
+        section=SectionFactory(slug="world"),
+        authors=[AuthorFactory(slug="jane")],
+        topics=[TopicFactory(slug="harbours")],
+    )
     ArticleFactory(source=source, slug="a-draft")
     return story
 
@@ -65,15 +80,23 @@ def reader_paths(story):
             st.one_of(st.sampled_from([story.slug, "a-draft"]), HOSTILE),
         ),
         st.builds(
-            lambda slug, tail: f"/sources/{quote(slug, safe='')}/{tail}",
-            st.one_of(st.just("wire"), HOSTILE),
+            lambda kind, slug, tail: f"/{kind}/{quote(slug, safe='')}/{tail}",
+            st.sampled_from(["sources", "sections", "authors", "topics"]),
+            st.one_of(st.sampled_from(["wire", "world", "jane", "harbours"]), HOSTILE),
             st.sampled_from(["", "rss/", "atom/"]),
+        ),
+        st.builds(
+            lambda slug: f"/{quote(slug, safe='')}/",
+            st.one_of(st.sampled_from(["about", "latest"]), HOSTILE),
         ),
         st.sampled_from(["/feeds/rss/", "/feeds/atom/", "/feeds/json/"]),
         st.builds(
             lambda section: f"/sitemap-{quote(section, safe='')}.xml",
             st.one_of(
-                st.sampled_from(["stories", "sources", "pages", "news"]), HOSTILE
+                st.sampled_from(
+                    ["stories", "sources", "sections", "authors", "topics", "pages"]
+                ),
+                HOSTILE,
             ),
         ),
         st.sampled_from(["/sitemap.xml", "/robots.txt", "/healthz"]),
@@ -170,7 +193,8 @@ def test_no_admin_list_or_autocomplete_is_a_server_error(admin_client, site):
 
 def test_the_generated_addresses_reach_real_pages(client, site):
     """The strategies are not all noise: the well-formed values they start
-    from find the story, its source, and the front page's second page."""
+    from find the story, its source, section, author and topic, a site
+    page, and the second page of the latest news."""
     ArticleFactory.create_batch(
         20,
         published=True,
@@ -178,6 +202,13 @@ def test_the_generated_addresses_reach_real_pages(client, site):
         published_at=datetime.datetime(2026, 1, 5, tzinfo=datetime.UTC),
     )
     assert client.get(site.get_absolute_url()).status_code == 200
-    assert client.get("/sources/wire/").status_code == 200
-    assert client.get("/?page=2").status_code == 200
+    for url in [
+        "/sources/wire/",
+        "/sections/world/",
+        "/authors/jane/",
+        "/topics/harbours/",
+        "/about/",
+        "/latest/?page=2",
+    ]:
+        assert client.get(url).status_code == 200, url
     assert Article.objects.published().count() == 21

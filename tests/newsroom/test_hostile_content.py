@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from articles import text
-from articles.models import Article, Source
+from articles.models import Article, Author, Section, Source, Topic
 from desk import services
 from tests.conftest import picture
 from tests.desk.admin_forms import ADD, errors, form_data
@@ -44,23 +44,31 @@ pytestmark = pytest.mark.django_db
 
 
 def reader_urls(story):
-    slug = story.source.slug
+    listings = [
+        f"/sources/{story.source.slug}/",
+        f"/sections/{story.section.slug}/",
+        *(f"/authors/{author.slug}/" for author in story.authors.all()),
+        *(f"/topics/{topic.slug}/" for topic in story.topics.all()),
+    ]
     return {
-        "html": ["/", story.get_absolute_url(), f"/sources/{slug}/"],
+        "html": ["/", "/latest/", story.get_absolute_url(), *listings],
         "feeds": [
             "/feeds/rss/",
             "/feeds/atom/",
-            f"/sources/{slug}/rss/",
-            f"/sources/{slug}/atom/",
+            *(f"{listing}{ending}/" for listing in listings for ending in FEEDS),
         ],
         "sitemaps": [
             "/sitemap.xml",
             "/sitemap-stories.xml",
-            "/sitemap-sources.xml",
             "/sitemap-pages.xml",
             "/sitemap-news.xml",
+            *(f"/sitemap-{kind}.xml" for kind in LISTINGS),
         ],
     }
+
+
+FEEDS = ["rss", "atom"]
+LISTINGS = ["sources", "sections", "authors", "topics"]
 
 
 def admin_urls(story):
@@ -157,6 +165,27 @@ def write_story(editor, payload, slug="hostile"):
         user=editor,
         **{name: fit(payload, Source._meta.get_field(name)) for name in SOURCE_TEXT},
     )
+    # Where the story is filed and who wrote it, carrying it too: their
+    # names are on its page, its cards, feeds and their own pages.
+    listed = {
+        "section": services.save_section(
+            user=editor, slug=f"{slug}-section", **hostile(Section, payload)
+        ),
+        "authors": [
+            services.save_author(
+                user=editor,
+                slug=f"{slug}-author",
+                website="https://jane.example/",
+                **hostile(Author, payload),
+            )
+        ],
+        "topics": [
+            services.save_topic(
+                user=editor, slug=f"{slug}-topic", **hostile(Topic, payload)
+            )
+        ],
+    }
+    story = services.update_article(article=story, user=editor, **listed)
     fields = STORY_TEXT + IMAGE_TEXT
     values = {name: fit(payload, Article._meta.get_field(name)) for name in fields}
     if not fits_a_body(values["body"]):
@@ -169,6 +198,17 @@ def write_story(editor, payload, slug="hostile"):
         if not fits_a_body(values["body"]):
             values["body"] = "A plain body."
     return services.update_article(article=story, user=editor, **values)
+
+
+def hostile(model, payload):
+    """`payload` in each of `model`'s text fields an editor types (its
+    profiles excepted: web addresses only, checked by the model)."""
+    names = {
+        Section: ["name", "description"],
+        Author: ["name", "title", "bio"],
+        Topic: ["name", "description"],
+    }[model]
+    return {name: fit(payload, model._meta.get_field(name)) or "x" for name in names}
 
 
 def fits_a_body(value):

@@ -6,7 +6,7 @@ from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from articles.models import Article, Section, Source, Topic
+from articles.models import Article, Section, SitePage, Source, Topic
 from desk import services
 from desk.demo.hero import placeholder_jpeg
 
@@ -39,6 +39,61 @@ SECTIONS = [
 DEMO_SECTION = "world"
 DEMO_TOPICS = [("Syria", "syria"), ("Russia", "russia")]
 
+# The pages every news site has, linked from the footer. Their text says
+# plainly what it is: an editor replaces it under "Site pages" in the desk.
+EDIT_ME = (
+    "*This page came with the demo content. An editor rewrites it under "
+    "**Site pages** in the editors' desk before the site goes public.*"
+)
+SITE_PAGES = [
+    {
+        "slug": "about",
+        "title": "About us",
+        "description": "Who publishes this site, and how it works.",
+        "body": f"""{EDIT_ME}
+
+This site publishes news from its own reporters and from the agencies it
+subscribes to. Every story names where it came from: its authors, or the
+agency that supplied it.
+
+Say here who owns and runs the site, who the editors are, and how the
+newsroom is funded.""",
+    },
+    {
+        "slug": "contact",
+        "title": "Contact",
+        "description": "How to reach the newsroom with a tip, a correction or a "
+        "question.",
+        "body": f"""{EDIT_ME}
+
+Give here the newsroom's email address and telephone number, a postal
+address, and how to send a news tip safely. Readers who find a mistake in a
+story should be told how to report it (see the corrections policy).""",
+    },
+    {
+        "slug": "corrections",
+        "title": "Corrections policy",
+        "description": "How the newsroom corrects its mistakes.",
+        "body": f"""{EDIT_ME}
+
+When a story is wrong, it is corrected as soon as the mistake is confirmed,
+and the story says what was changed and when. Say here how readers report a
+mistake, who decides on a correction, and how quickly the newsroom answers.""",
+    },
+    {
+        "slug": "privacy",
+        "title": "Privacy",
+        "description": "What this site records about its readers.",
+        "body": f"""{EDIT_ME}
+
+As it comes, the site sets no cookie for readers, runs no advertising or
+tracking scripts and loads nothing from other sites. Its servers log each
+request (the address it came from, the page and the time) to keep the site
+running. Say here how long the logs are kept, who may read them, and whom
+readers can ask about their data.""",
+    },
+]
+
 # 9:44am on 24 December 2016 in Sydney (AEDT, UTC+11).
 WENT_OUT = datetime.datetime(2016, 12, 24, 9, 44, tzinfo=ZoneInfo("Australia/Sydney"))
 
@@ -65,8 +120,8 @@ STORY = {
 
 class Command(BaseCommand):
     help = (
-        "Load the demo sections, sources, topics and story. Running it again "
-        "changes nothing."
+        "Load the demo sections, site pages, sources, topics and story. "
+        "Running it again changes nothing."
     )
 
     @transaction.atomic
@@ -82,6 +137,12 @@ class Command(BaseCommand):
                     in_navigation=True,
                 )
                 self.stdout.write(f"Created section {name}")
+        for position, fields in enumerate(SITE_PAGES, start=1):
+            if not SitePage.objects.filter(slug=fields["slug"]).exists():
+                services.save_site_page(
+                    user=None, in_footer=True, position=position, **fields
+                )
+                self.stdout.write(f"Created page {fields['title']}")
         topics = []
         for name, slug in DEMO_TOPICS:
             topic = Topic.objects.filter(slug=slug).first()
