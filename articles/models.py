@@ -238,7 +238,12 @@ class Topic(models.Model):
 class SitePage(models.Model):
     """A page about the site itself (About, Contact, Corrections policy,
     Privacy), written by editors and linked from every page's footer. It
-    lives at /<slug>/, an address nothing else on the site answers."""
+    lives at /<slug>/, an address nothing else on the site answers.
+
+    Not django.contrib.flatpages: that brings the sites framework (the site
+    takes its address from SITE_URL alone), and its admin saves around
+    desk/services.py, so no new edition would reach the cached pages whose
+    footers list it."""
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(
