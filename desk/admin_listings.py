@@ -7,6 +7,7 @@ from django.db import models, transaction
 from django.db.models import Count
 from django.utils.html import format_html
 
+from articles import selectors
 from articles.formats import newsroom_time
 from articles.models import Author, FrontPagePin, Section, SitePage, Topic
 
@@ -153,6 +154,36 @@ class FrontPageAdmin(admin.ModelAdmin):
 
     def has_module_permission(self, request):
         return policy.can_preview(request.user)
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(
+            request, {"front_page_now": self.front_page_now(), **(extra_context or {})}
+        )
+
+    @staticmethod
+    def front_page_now():
+        """(place, story shown there, the pin that put it there or None)
+        for each top place, as readers see it now."""
+        front = selectors.front_page()
+        shown = [front.lead, *front.second_tier]
+        pins = {
+            pin.article_id: pin
+            for pin in FrontPagePin.objects.select_related("pinned_by")
+        }
+        return [
+            (
+                label,
+                story,
+                pins.get(story.pk)
+                if story and getattr(story, "place", None) == slot
+                else None,
+            )
+            for (slot, label), story in zip(
+                FrontPagePin.Slot.choices,
+                shown + [None] * (len(FrontPagePin.Slot) - len(shown)),
+                strict=True,
+            )
+        ]
 
     @admin.display(description="Until", ordering="ends_at")
     def until(self, pin):
