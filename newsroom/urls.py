@@ -6,7 +6,7 @@ from core import views as core_views
 
 admin.site.site_header = f"{settings.SITE_NAME} editors' desk"
 admin.site.site_title = f"{settings.SITE_NAME} admin"
-admin.site.index_title = "Stories and sources"
+admin.site.index_title = "The newsroom: stories, sections, the front page"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
