@@ -5,6 +5,7 @@ each costs a fixed number of queries whatever the size of the archive."""
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from .models import Article, FrontPagePin, Section
@@ -39,14 +40,6 @@ class FrontPage:
     # Every section in the navigation, those with no block too (the
     # masthead lists them).
     navigation: list = field(default_factory=list)
-
-    def __iter__(self):
-        """Every story on the page, once each."""
-        yield from [self.lead] if self.lead else []
-        yield from self.second_tier
-        for block in self.sections:
-            yield from block.stories
-        yield from self.latest
 
 
 def front_page(now=None):
@@ -94,12 +87,14 @@ def _newest_in_each(sections, n):
     picked on its index (a subquery each), not by ranking the archive."""
     if not sections:
         return []
-    wanted = Q()
-    for section in sections:
-        newest = Article.objects.published().filter(section=section)
-        wanted |= Q(pk__in=newest.order_by("-published_at", "-pk").values("pk")[:n])
+    newest = [
+        Article.objects.published()
+        .filter(section=section)
+        .order_by("-published_at", "-pk")[:n]
+        for section in sections
+    ]
     stories = {section.pk: [] for section in sections}
-    for story in cards().filter(wanted):
+    for story in cards().filter(pk__in=_any_of(*newest)):
         stories[story.section_id].append(story)
     return [(section, stories[section.pk]) for section in sections]
 
@@ -124,24 +119,48 @@ def related(story, *, leaving_out=()):
     query: the newest few of each kind are picked on their indexes, then
     put in order."""
     exclude = {story.pk, *(s.pk for s in leaving_out)}
-    candidates = Article.objects.published().exclude(pk__in=exclude)
+    newest_first = ["-published_at", "-pk"]
     wanted = RELATED_STORIES
-    tagged = Article.topics.through.objects.filter(
-        topic__in=[topic.pk for topic in story.topics.all()]
-    ).values("article_id")
-    sharing = candidates.filter(pk__in=tagged).order_by("-published_at", "-pk")
-    same_section = candidates.filter(section_id=story.section_id).order_by(
-        "-published_at", "-pk"
+    same_section = (
+        Article.objects.published()
+        .filter(section_id=story.section_id)
+        .exclude(pk__in=exclude)
+        .order_by(*newest_first)
+    )
+    topics = [topic.pk for topic in story.topics.all()]
+    if not topics:
+        section = cards().filter(section_id=story.section_id).exclude(pk__in=exclude)
+        return list(section[:wanted])
+    tagged = Article.topics.through.objects.filter(topic__in=topics).values(
+        "article_id"
+    )
+    sharing = (
+        Article.objects.published()
+        .filter(pk__in=tagged)
+        .exclude(pk__in=exclude)
+        .order_by(*newest_first)
     )
     return list(
         cards()
-        .filter(
-            Q(pk__in=sharing.values("pk")[:wanted])
-            | Q(pk__in=same_section.values("pk")[:wanted])
-        )
+        .filter(pk__in=_any_of(sharing[:wanted], same_section[:wanted]))
         .annotate(shares_a_topic=Exists(tagged.filter(article_id=OuterRef("pk"))))
-        .order_by("-shares_a_topic", "-published_at", "-pk")[:wanted]
+        .order_by("-shares_a_topic", *newest_first)[:wanted]
     )
+
+
+def _any_of(*stories):
+    """The ids of the stories in any of the querysets `stories` (each
+    ordered and cut to a few), for `pk__in`: one subquery that each part
+    answers on its own index. Not Q(pk__in=a) | Q(pk__in=b), which
+    PostgreSQL answers by testing every story against both; and not
+    QuerySet.union(), which SQLite refuses for parts with a LIMIT unless
+    each is wrapped in a subquery of its own, as here."""
+    parts, params = [], []
+    for n, part in enumerate(stories):
+        sql, part_params = part.values("pk").query.sql_with_params()
+        parts.append(f"SELECT * FROM ({sql}) AS part_{n}")
+        params.extend(part_params)
+    return RawSQL(" UNION ALL ".join(parts), params)
 
 
 def more_from_source(story, *, leaving_out=()):

@@ -58,9 +58,11 @@ def reader_paths(site):
     )
     return [
         "/",
-        "/?page=2",
+        "/latest/",
+        "/latest/?page=2",
         *stories,
         "/sources/aap/",
+        "/sections/world/",
         "/feeds/rss/",
         "/feeds/atom/",
         "/feeds/json/",
