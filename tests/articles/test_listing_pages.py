@@ -213,6 +213,9 @@ def test_a_topic_page_and_the_topics_on_a_story(client, html, syria):
     story_page = html(client.get(story.get_absolute_url()))
     topics = story_page.select(".story__topics a")
     assert [(a.get_text(), a["href"]) for a in topics] == [("Syria", "/topics/syria/")]
+    tags = story_page.head.find_all("meta", property="article:tag")
+    assert [tag["content"] for tag in tags] == ["Syria"]
+    assert json_ld(story_page)["keywords"] == ["Syria"]
 
 
 def test_a_story_credits_its_authors_in_order_and_links_them(client, html, jane):
@@ -235,6 +238,11 @@ def test_a_story_credits_its_authors_in_order_and_links_them(client, html, jane)
     ]
     assert data["author"][1]["sameAs"][0] == "https://jane.example.com/"
     assert data["articleSection"] == story.section.name
+    open_graph = page.head.find_all("meta", property="article:author")
+    assert [tag["content"] for tag in open_graph] == [
+        SITE + "/authors/sam/",
+        SITE + "/authors/jane/",
+    ]
     # Agency copy with no staff author keeps its byline.
     agency = ArticleFactory(published=True, byline="AAP reporters")
     agency_page = html(client.get(agency.get_absolute_url()))

@@ -64,7 +64,9 @@ def test_story_open_graph_and_twitter_card(story_page, demo_article):
         "og:image:alt": demo_article.image_alt,
         "article:published_time": "2016-12-24T09:44:00+11:00",
         "article:modified_time": "2016-12-24T09:44:00+11:00",
-        "article:section": "AAP",
+        "article:section": "World",
+        # One tag a topic; the dict keeps the last.
+        "article:tag": "Syria",
         "twitter:card": "summary_large_image",
         "twitter:title": "Russia urges peace after battle for Aleppo",
         "twitter:description": STANDFIRST,
