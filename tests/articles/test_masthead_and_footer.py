@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError
 from django.utils.http import http_date
 
@@ -115,11 +115,11 @@ def test_a_site_page_cannot_take_an_address_the_site_uses(slug):
 
 def test_only_editors_write_site_pages(reporter, editor):
     fields = {"title": "About", "slug": "about", "description": "x", "body": "x"}
-    with pytest.raises(services.PermissionDenied):
+    with pytest.raises(PermissionDenied):
         services.save_site_page(user=reporter, **fields)
     page = services.save_site_page(user=editor, **fields)
     assert page.history.get().history_user == editor
-    with pytest.raises(services.PermissionDenied):
+    with pytest.raises(PermissionDenied):
         services.delete_site_page(site_page=page, user=reporter)
     services.delete_site_page(site_page=page, user=editor)
     assert not SitePage.objects.exists()
