@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "axes",
     "core",
     "articles",
+    "search",
     "desk",
     "distribution",
 ]

@@ -1,0 +1,54 @@
+"""Search on SQLite: an FTS5 table over the entries, Porter-stemmed.
+
+Migration 0001 makes `search_fts` (an external-content FTS5 table reading
+the entries' rows, its rowid the story's id) and the triggers that keep it
+in step with every insert, update and delete of an entry.
+
+The query joins the FTS5 table in the FROM clause (QuerySet.extra: the ORM
+has no relation to a virtual table) rather than asking it in a correlated
+subquery per story: FTS5 would run the whole MATCH again for each row, and
+ranking a common word's 80,000 stories that way took three minutes at
+100,000 stories, against a tenth of a second joined.
+"""
+
+from django.db import connection
+
+from articles.models import Article
+
+from .highlight import END, START
+
+TABLE = "search_fts"
+# bm25() weights of the headline, standfirst and body columns.
+WEIGHTS = (10.0, 5.0, 1.0)
+
+
+def indexed(pks):
+    """Nothing more: the triggers indexed the entries as they were written."""
+
+
+def rebuilt():
+    """Read every entry into the FTS5 table afresh (a repair, should the two
+    ever disagree: a restored file, a write with the triggers missing)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {TABLE}({TABLE}) VALUES ('rebuild')")
+
+
+def matching(stories, query):
+    """As search.postgres.matching: `rank` (higher is better) and the
+    headline, standfirst and body with the matches marked. (The whole body:
+    search/highlight.py picks the passage, as it does for PostgreSQL.)"""
+    story_id = f'"{Article._meta.db_table}"."{Article._meta.pk.column}"'
+    weights = ", ".join(map(str, WEIGHTS))
+    return stories.extra(
+        tables=[TABLE],
+        where=[f"{TABLE}.rowid = {story_id}", f"{TABLE} MATCH %s"],
+        params=[query.fts5()],
+        select={
+            # bm25() is lower for better matches.
+            "rank": f"-bm25({TABLE}, {weights})",
+            "marked_headline": f"highlight({TABLE}, 0, %s, %s)",
+            "marked_standfirst": f"highlight({TABLE}, 1, %s, %s)",
+            "marked_body": f"highlight({TABLE}, 2, %s, %s)",
+        },
+        select_params=[START, END, START, END, START, END],
+    )
