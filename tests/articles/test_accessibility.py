@@ -20,6 +20,9 @@ PAGES = {
     "story": STORY,
     "source": "/sources/aap/",
     "not-found": "/no/such/page/",
+    "search": "/search/?q=story+number&sort=newest",
+    "search-empty": "/search/",
+    "search-invalid": "/search/?q=story&from=2024-02-30",
 }
 VIEWPORTS = {
     "desktop": {"viewport": {"width": 1280, "height": 800}},

@@ -19,6 +19,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import Client, RequestFactory, override_settings
 
+from articles.models import Source
 from core.views import server_error
 from tests.conftest import ROOT
 from tests.factories import ArticleFactory
@@ -38,6 +39,13 @@ PAGES = {
     "story": (STORY, 200),
     "source": ("/sources/aap/", 200),
     "not-found": ("/no/such/page/", 404),
+    # Results with highlights and pages that keep the query, then the
+    # page's other states: no query yet, nothing found, a date refused.
+    "search": ("/search/?q=story+number&source=aap&sort=newest", 200),
+    "search-passage": ("/search/?q=aleppo", 200),
+    "search-empty": ("/search/", 200),
+    "search-nothing": ("/search/?q=zebra&source=aap", 200),
+    "search-invalid": ("/search/?q=story&from=2024-02-30&to=1800-01-01", 200),
 }
 ERROR_PAGES = ["bad-request", "server-error", "unavailable"]
 
@@ -55,8 +63,10 @@ BROKEN_PAGE = "<!doctype html><title>x</title><p><div>unclosed</p>"
 def render_pages(directory):
     """Write every reader page into `directory` as NAME.html."""
     call_command("load_demo", stdout=io.StringIO())
-    # Enough stories for pagination links on the front page.
-    ArticleFactory.create_batch(24, published=True)
+    # Enough stories for pagination links on the front page (and in a
+    # search's results).
+    aap = Source.objects.get(slug="aap")
+    ArticleFactory.create_batch(24, published=True, source=aap)
     reader = Client()
     for name, (url, status) in PAGES.items():
         response = reader.get(url)
