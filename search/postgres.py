@@ -43,15 +43,20 @@ def rebuilt():
     """Nothing more: indexed() wrote every document."""
 
 
-def matching(stories, query):
+def matching(stories, query, *, ranked):
     """`stories` matching `query` (search.query.Query), each annotated with
-    its `rank` (higher is better) and its headline, standfirst and body
-    with the matches marked."""
+    its headline, standfirst and body with the matches marked, and when
+    `ranked` its `rank` (higher is better)."""
     tsquery = SearchQuery(query.websearch(), search_type="websearch", config=CONFIG)
-    return stories.filter(search_entry__document=tsquery).annotate(
-        rank=SearchRank(F("search_entry__document"), tsquery, weights=WEIGHTS),
+    found = stories.filter(search_entry__document=tsquery).annotate(
         **{
             f"marked_{name}": SearchHeadline(f"search_entry__{name}", tsquery, **MARKS)
             for name in ["headline", "standfirst", "body"]
         },
     )
+    if ranked:
+        # Only then: ts_rank is cheap enough for PostgreSQL to work it out
+        # for every match, even where no order needs it.
+        rank = SearchRank(F("search_entry__document"), tsquery, weights=WEIGHTS)
+        found = found.annotate(rank=rank)
+    return found

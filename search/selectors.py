@@ -22,7 +22,7 @@ def search_stories(
         stories = stories.filter(published_at__gte=start)
     if end:
         stories = stories.filter(published_at__lt=end)
-    found = engine().matching(stories, query)
+    found = engine().matching(stories, query, ranked=not newest_first)
     if newest_first:
         return found.order_by("-published_at", "-pk")
     return found.order_by("-rank", "-published_at", "-pk")

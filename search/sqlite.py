@@ -33,22 +33,24 @@ def rebuilt():
         cursor.execute(f"INSERT INTO {TABLE}({TABLE}) VALUES ('rebuild')")
 
 
-def matching(stories, query):
-    """As search.postgres.matching: `rank` (higher is better) and the
-    headline, standfirst and body with the matches marked. (The whole body:
-    search/highlight.py picks the passage, as it does for PostgreSQL.)"""
+def matching(stories, query, *, ranked):
+    """As search.postgres.matching: the headline, standfirst and body with
+    the matches marked (the whole body: search/highlight.py picks the
+    passage, as it does for PostgreSQL), and when `ranked` the `rank`
+    (higher is better)."""
     story_id = f'"{Article._meta.db_table}"."{Article._meta.pk.column}"'
-    weights = ", ".join(map(str, WEIGHTS))
+    select = {
+        "marked_headline": f"highlight({TABLE}, 0, %s, %s)",
+        "marked_standfirst": f"highlight({TABLE}, 1, %s, %s)",
+        "marked_body": f"highlight({TABLE}, 2, %s, %s)",
+    }
+    if ranked:
+        # bm25() is lower for better matches.
+        select["rank"] = f"-bm25({TABLE}, {', '.join(map(str, WEIGHTS))})"
     return stories.extra(
         tables=[TABLE],
         where=[f"{TABLE}.rowid = {story_id}", f"{TABLE} MATCH %s"],
         params=[query.fts5()],
-        select={
-            # bm25() is lower for better matches.
-            "rank": f"-bm25({TABLE}, {weights})",
-            "marked_headline": f"highlight({TABLE}, 0, %s, %s)",
-            "marked_standfirst": f"highlight({TABLE}, 1, %s, %s)",
-            "marked_body": f"highlight({TABLE}, 2, %s, %s)",
-        },
-        select_params=[START, END, START, END, START, END],
+        select=select,
+        select_params=[START, END] * 3,
     )
