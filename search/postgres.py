@@ -43,12 +43,17 @@ def rebuilt():
     """Nothing more: indexed() wrote every document."""
 
 
-def matching(stories, query, *, ranked):
-    """`stories` matching `query` (search.query.Query), each annotated with
-    its headline, standfirst and body with the matches marked, and when
-    `ranked` its `rank` (higher is better)."""
-    tsquery = SearchQuery(query.websearch(), search_type="websearch", config=CONFIG)
-    found = stories.filter(search_entry__document=tsquery).annotate(
+def matching(stories, query):
+    """`stories` that match `query` (search.query.Query)."""
+    return stories.filter(search_entry__document=_tsquery(query))
+
+
+def marked(stories, query, *, ranked):
+    """`stories` annotated with their headline, standfirst and body with the
+    matches of `query` marked, and when `ranked` their `rank` (higher is
+    better)."""
+    tsquery = _tsquery(query)
+    found = stories.annotate(
         **{
             f"marked_{name}": SearchHeadline(f"search_entry__{name}", tsquery, **MARKS)
             for name in ["headline", "standfirst", "body"]
@@ -56,7 +61,11 @@ def matching(stories, query, *, ranked):
     )
     if ranked:
         # Only then: ts_rank is cheap enough for PostgreSQL to work it out
-        # for every match, even where no order needs it.
+        # for every row, even where no order needs it.
         rank = SearchRank(F("search_entry__document"), tsquery, weights=WEIGHTS)
         found = found.annotate(rank=rank)
     return found
+
+
+def _tsquery(query):
+    return SearchQuery(query.websearch(), search_type="websearch", config=CONFIG)

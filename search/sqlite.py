@@ -4,14 +4,15 @@ Migration 0001 makes `search_fts` (an external-content FTS5 table reading
 the entries' rows, its rowid the story's id) and the triggers that keep it
 in step with every insert, update and delete of an entry.
 
-The query joins the FTS5 table in the FROM clause (QuerySet.extra: the ORM
-has no relation to a virtual table) rather than asking it in a correlated
-subquery per story: FTS5 would run the whole MATCH again for each row, and
-ranking a common word's 80,000 stories that way took three minutes at
-100,000 stories, against a tenth of a second joined.
+To rank and highlight, the FTS5 table is joined in the FROM clause
+(QuerySet.extra: the ORM has no relation to a virtual table) rather than
+asked in a correlated subquery per story: FTS5 would run the whole MATCH
+again for each row, and ranking a common word's 80,000 stories that way
+took three minutes at 100,000 stories, against a tenth of a second joined.
 """
 
 from django.db import connection
+from django.db.models.expressions import RawSQL
 
 from articles.models import Article
 
@@ -33,11 +34,17 @@ def rebuilt():
         cursor.execute(f"INSERT INTO {TABLE}({TABLE}) VALUES ('rebuild')")
 
 
-def matching(stories, query, *, ranked):
-    """As search.postgres.matching: the headline, standfirst and body with
-    the matches marked (the whole body: search/highlight.py picks the
-    passage, as it does for PostgreSQL), and when `ranked` the `rank`
-    (higher is better)."""
+def matching(stories, query):
+    """`stories` that match `query` (search.query.Query)."""
+    found = RawSQL(f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [query.fts5()])
+    return stories.filter(pk__in=found)
+
+
+def marked(stories, query, *, ranked):
+    """As search.postgres.marked: the headline, standfirst and body with the
+    matches marked (the whole body: search/highlight.py picks the passage,
+    as it does for PostgreSQL), and when `ranked` the `rank` (higher is
+    better). `stories` must all match `query`."""
     story_id = f'"{Article._meta.db_table}"."{Article._meta.pk.column}"'
     select = {
         "marked_headline": f"highlight({TABLE}, 0, %s, %s)",

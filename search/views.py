@@ -20,8 +20,8 @@ from articles.models import Article, Section, Source
 from core import pagecache
 from core.links import absolute
 
+from . import selectors
 from .forms import SearchForm
-from .selectors import search_stories
 
 # As the site's other pages: a browser or a CDN may keep a result a minute.
 MAX_AGE = 60
@@ -52,7 +52,7 @@ class SearchView(ListView):
     def get_queryset(self):
         if not self.form.query:
             return Article.objects.none()
-        return search_stories(**self.form.search_arguments())
+        return selectors.search_stories(**self.form.search_arguments())
 
     def get_context_data(self, **kwargs):
         given = [
@@ -65,6 +65,7 @@ class SearchView(ListView):
             query=self.form.query,
             # What a page link keeps: the query and its filters.
             search_params=urlencode(given),
+            max_results=selectors.MAX_RESULTS,
             **kwargs,
         )
 

@@ -137,3 +137,23 @@ def test_newest_first_on_request(found):
         "Rates",
         "Rates rise again",
     ]
+
+
+def test_of_very_many_matches_the_newest_are_ranked(search_page, found, monkeypatch):
+    monkeypatch.setattr("search.selectors.MAX_RESULTS", 3)
+    now = timezone.now()
+    story(headline="Tide tables", published_at=now - datetime.timedelta(days=9))
+    for days in range(1, 5):
+        story(
+            headline=f"Tide report {days}",
+            published_at=now - datetime.timedelta(days=days),
+        )
+    # The best match, the oldest, is past the newest three.
+    assert found("tide") == ["Tide report 1", "Tide report 2", "Tide report 3"]
+    count = search_page("tide").select_one(".search-count").get_text()
+    assert " ".join(count.split()).startswith(
+        "3 or more stories match “tide”: these are the newest 3, best match first."
+    )
+    assert found("tide", to=(now - datetime.timedelta(days=5)).date().isoformat()) == [
+        "Tide tables"
+    ]

@@ -7,8 +7,9 @@ from search import index
 class Command(BaseCommand):
     help = (
         "Write every story's search entry afresh and rebuild the full-text "
-        "index from them. Safe at any time: readers keep searching the old "
-        "index until it commits."
+        "index from them, in one transaction: readers search the old index "
+        "until it commits. On SQLite it holds the write lock until then: run "
+        "it when nobody is saving."
     )
 
     def handle(self, *args, **options):
