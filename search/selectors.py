@@ -1,5 +1,9 @@
 """The reader's search: published stories matching a query."""
 
+from typing import NamedTuple
+
+from django.db.models import QuerySet
+
 from articles.models import Article
 
 from .index import engine
@@ -13,6 +17,14 @@ from .index import engine
 MAX_RESULTS = 1000
 
 
+class Found(NamedTuple):
+    """A search's results: `stories` to show, in order, marked; `matches`
+    the same stories, for counting them without the work of marking."""
+
+    stories: QuerySet
+    matches: QuerySet
+
+
 def search_stories(
     *, query, section=None, source=None, start=None, end=None, newest_first=False
 ):
@@ -21,7 +33,8 @@ def search_stories(
     Each comes with its source and section and `marked_headline`,
     `marked_standfirst` and `marked_body` (matches marked as
     search/highlight.py reads them). `section` and `source` are slugs;
-    `start` and `end` bound the publication time (end excluded)."""
+    `start` and `end` bound the publication time (end excluded). Returns
+    Found."""
     stories = Article.objects.published()
     if section:
         stories = stories.filter(section__slug=section)
@@ -32,10 +45,10 @@ def search_stories(
     if end:
         stories = stories.filter(published_at__lt=end)
     newest = engine().matching(stories, query).order_by("-published_at", "-pk")
-    shown = Article.objects.filter(pk__in=newest.values("pk")[:MAX_RESULTS])
-    found = engine().marked(
-        shown.with_source().for_cards(), query, ranked=not newest_first
+    matches = Article.objects.filter(pk__in=newest.values("pk")[:MAX_RESULTS])
+    marked = engine().marked(
+        matches.with_source().for_cards(), query, ranked=not newest_first
     )
     if newest_first:
-        return found.order_by("-published_at", "-pk")
-    return found.order_by("-rank", "-published_at", "-pk")
+        return Found(marked.order_by("-published_at", "-pk"), matches)
+    return Found(marked.order_by("-rank", "-published_at", "-pk"), matches)

@@ -12,6 +12,7 @@ took three minutes at 100,000 stories, against a tenth of a second joined.
 """
 
 from django.db import connection
+from django.db.models import Func, IntegerField
 from django.db.models.expressions import RawSQL
 
 from articles.models import Article
@@ -34,10 +35,22 @@ def rebuilt():
         cursor.execute(f"INSERT INTO {TABLE}({TABLE}) VALUES ('rebuild')")
 
 
+class Unindexed(Func):
+    """A column SQLite's planner may not look up by index (`+column`)."""
+
+    template = "+%(expressions)s"
+    output_field = IntegerField()
+
+
 def matching(stories, query):
-    """`stories` that match `query` (search.query.Query)."""
+    """`stories` that match `query` (search.query.Query).
+
+    As `+id IN (...)`: otherwise SQLite looks up every matching story by id
+    and sorts them all to find the newest (290 ms for a word 79,000 of
+    100,000 stories hold), where walking the stories' listing index, newest
+    first, against the matches takes 12 to 19 ms, whatever the word."""
     found = RawSQL(f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [query.fts5()])
-    return stories.filter(pk__in=found)
+    return stories.alias(story_id=Unindexed("pk")).filter(story_id__in=found)
 
 
 def marked(stories, query, *, ranked):

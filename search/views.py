@@ -9,10 +9,12 @@ count and one page of results.
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.functional import cached_property
 from django.views.decorators.cache import cache_control
 from django.views.generic import ListView
 
@@ -28,6 +30,20 @@ MAX_AGE = 60
 OPENSEARCH_MAX_AGE = 60 * 60 * 24
 # What browsers allow an OpenSearch engine's short name.
 SHORT_NAME_LENGTH = 16
+
+
+class SearchPaginator(Paginator):
+    """Counts the matches without marking them: on SQLite, the page's own
+    query joins the FTS5 table, and counting through it would read every
+    story holding the words again."""
+
+    def __init__(self, *args, matches, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.matches = matches
+
+    @cached_property
+    def count(self):
+        return self.matches.count()
 
 
 class SearchView(ListView):
@@ -51,8 +67,14 @@ class SearchView(ListView):
 
     def get_queryset(self):
         if not self.form.query:
+            self.found = None
             return Article.objects.none()
-        return selectors.search_stories(**self.form.search_arguments())
+        self.found = selectors.search_stories(**self.form.search_arguments())
+        return self.found.stories
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        matches = self.found.matches if self.found else queryset
+        return SearchPaginator(queryset, per_page, matches=matches, **kwargs)
 
     def get_context_data(self, **kwargs):
         given = [
