@@ -163,7 +163,7 @@ def _titled(title, page_obj):
 
 def front_page():
     """The front page: the site itself, and how to search it."""
-    search = absolute("/search/") + "?q={search_term_string}"
+    search = absolute(reverse("search:index")) + "?q={search_term_string}"
     return PageMeta(
         title=f"{settings.SITE_NAME}: latest news",
         heading=settings.SITE_NAME,

@@ -43,6 +43,7 @@ from articles.models import (
 from core import cdn
 from core.characters import clean_text
 from core.pagecache import SITE_TAG
+from search import index as search_index
 
 from . import policy
 from .archive.format import RECORDS, ArchiveError
@@ -357,6 +358,7 @@ def import_articles(*, user, stories, batch_size=1000):
         default_user=user,
         default_change_reason="Imported",
     )
+    search_index.index_stories(created)
     for story, times, story_credits in zip(
         created, archive_times, credits, strict=True
     ):
@@ -703,6 +705,7 @@ def restore_archive(
                             highest[Article] = max(highest.get(Article, 0), row.id)
             for model, past in highest.items():
                 _ids_continue_after(model, past)
+            search_index.rebuild()
             _edition_at_least(archive.manifest.get("edition"))
             _new_edition(tags={SITE_TAG})
     except BaseException:
@@ -937,6 +940,7 @@ def _save(story, *, user, reason):
         if "slug" not in str(refused):
             raise
         raise ValidationError({"slug": ADDRESS_TAKEN}, code="unique") from refused
+    search_index.index_story(story)
 
 
 def _store_new_image(story):

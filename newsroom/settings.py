@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "axes",
     "core",
     "articles",
+    "search",
     "desk",
     "distribution",
 ]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("desk.urls")),
     path("", include("distribution.urls")),
+    path("", include("search.urls")),
     path("", include("articles.urls")),
 ]
 

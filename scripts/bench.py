@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 
 import bench_nginx
 import bench_report
+import bench_seed
 from bench_load import Figures, Target, WrongStatus, wrk
 from bench_site import ROOT, serving, settle, throwaway_site
 
@@ -43,7 +44,10 @@ STATIC = "static file"
 
 
 def pages(*, story_url, deep_page):
-    """(key, name, path) of each page measured."""
+    """(key, name, path) of each page measured. The searches are rendered
+    for every request (never from the page cache): a word one story in 500
+    holds, as a reader's search for a name or an event finds a few, and a
+    word four stories in five hold, the worst the seeded text allows."""
     return [
         ("story", "story page", story_url),
         ("front", "front page", "/"),
@@ -51,6 +55,8 @@ def pages(*, story_url, deep_page):
         ("source", "source page", "/sources/aap/"),
         ("section", "section page", "/sections/world/"),
         ("feed", "RSS feed", "/feeds/rss/"),
+        ("search", "search, rare word", f"/search/?q={bench_seed.RARE_WORD}"),
+        ("search-common", "search, common word", "/search/?q=hospital"),
     ]
 
 

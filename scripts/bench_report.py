@@ -84,7 +84,7 @@ def table(size):
     for f in cached:
         total = sum(f.cache.values())
         lines.append(
-            f"    {f.target.label:<24}{f.cache['HIT'] / total:.2%} HIT, "
+            f"    {f.target.label:<26} {f.cache['HIT'] / total:.2%} HIT, "
             f"{f.cache['STALE or UPDATING'] / total:.2%} STALE or UPDATING, "
             f"{f.cache['other']} other (MISS, EXPIRED, BYPASS)"
         )

@@ -76,6 +76,10 @@ ASIDES = [
     "Critics say the timeline is unrealistic.",
     "The measure still needs the approval of the upper house.",
 ]  # fmt: skip
+# Named in one story in RARE_EVERY: what the bench's selective search finds.
+RARE_WORD = "wollemi"
+RARE_EVERY = 500
+
 SUBHEADS = [
     "What happens next", "Why it matters", "How we got here",
     "What residents say", "The numbers", "Reaction",
@@ -137,6 +141,10 @@ def story(n, *, sources, sections, image, started):
         "status": "published",
         "published_at": started - (n + 1) * INTERVAL,
     }
+    if n % RARE_EVERY == 0:
+        fields["body"] += (
+            f"\n\nThe {RARE_WORD.capitalize()} pine inquiry will report next year."
+        )
     if n % 2 == 0:
         # Half the stories carry a picture: the demo story's stored file.
         fields |= {

@@ -27,6 +27,13 @@ PAGES = {
     "topic": ("/topics/syria/", 200),
     "site-page": ("/about/", 200),
     "not-found": ("/no/such/page/", 404),
+    # Results with highlights and pages that keep the query, then the
+    # search page's other states: no query yet, nothing found, dates refused.
+    "search": ("/search/?q=story+number&source=aap&sort=newest", 200),
+    "search-passage": ("/search/?q=aleppo", 200),
+    "search-empty": ("/search/", 200),
+    "search-nothing": ("/search/?q=zebra&source=aap", 200),
+    "search-invalid": ("/search/?q=story&from=2024-02-30&to=1800-01-01", 200),
 }
 
 

@@ -103,7 +103,7 @@ def test_a_site_page_renders_what_the_editor_wrote(client, html):
     assert client.get("/nothing-here/").status_code == 404
 
 
-@pytest.mark.parametrize("slug", ["latest", "admin", "static", "media"])
+@pytest.mark.parametrize("slug", ["latest", "search", "admin", "static", "media"])
 def test_a_site_page_cannot_take_an_address_the_site_uses(slug):
     with pytest.raises(ValidationError) as refused:
         services.save_site_page(

@@ -27,6 +27,7 @@ from articles.models import (
     Topic,
 )
 from desk import services
+from search.models import SearchEntry
 from tests.conftest import parse_html, picture
 from tests.factories import ArticleFactory, SourceFactory, UserFactory
 
@@ -190,6 +191,7 @@ def empty_the_site():
     """The disaster: every row and file gone, and the ids starting again
     from 1, as in a new database (the accounts stay)."""
     models = [
+        SearchEntry,
         SlugRedirect,
         SourceRedirect,
         FrontPagePin,
