@@ -1,6 +1,6 @@
 """What readers can see, as a token that changes whenever it may have changed.
 
-It changes in two ways. An editor's change goes through desk/services.py,
+It changes in two ways. An editor's change goes through desk/services/,
 which raises the `Edition` row's number in the same transaction. A scheduled
 story going live changes nothing in the database: its time simply passes.
 So the token is the edition number and the publication time of the latest
@@ -152,7 +152,7 @@ def schedule(now):
     `now`; the stories scheduled and places ending after it (earliest first,
     with the listings they change); whether that list is complete; and how
     many stories each listing holds. A few queries, on indexes but for the
-    counts; desk/services.py keeps the answer on the Edition row with every
+    counts; desk/services/ keeps the answer on the Edition row with every
     change, so that readers never count."""
     published = Article.objects.published(at=now)
     latest = [
@@ -302,7 +302,7 @@ def state_for(request):
 
 
 def refresh():
-    """Store a new snapshot for every app server. Called by desk/services.py
+    """Store a new snapshot for every app server. Called by desk/services/
     once a change has been committed.
 
     Two writers committing close together each store what they loaded, and

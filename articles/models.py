@@ -242,7 +242,7 @@ class SitePage(models.Model):
 
     Not django.contrib.flatpages: that brings the sites framework (the site
     takes its address from SITE_URL alone), and its admin saves around
-    desk/services.py, so no new edition would reach the cached pages whose
+    desk/services/, so no new edition would reach the cached pages whose
     footers list it."""
 
     title = models.CharField(max_length=200)
@@ -524,11 +524,11 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         """Keeps what follows from the row itself: its version and its
-        rendered body. Every other rule is in desk/services.py, the only
+        rendered body. Every other rule is in desk/services/, the only
         code that saves stories."""
         if not self._state.adding:
             # Callers that care about concurrent edits (the admin form,
-            # services.py) lock the row and start from its current version.
+            # desk/services/) lock the row and start from its current version.
             self.version += 1
         self.render()
         super().save(*args, **kwargs)
@@ -684,7 +684,7 @@ class Edition(models.Model):
     Rendered pages, ETags and Last-Modified come from this row and the times
     of scheduled stories (see articles/edition.py), never from aggregates
     over the stories, so they cost the same at any archive size. Only
-    desk/services.py changes it.
+    desk/services/ changes it.
     """
 
     number = models.PositiveBigIntegerField(default=1)

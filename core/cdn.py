@@ -2,7 +2,7 @@
 
 Reader pages name what they show in `Surrogate-Key` (Fastly, Varnish with
 xkey) and `Cache-Tag` (Cloudflare): "story-12 source-3", "front", "feeds".
-After a change commits, desk/services.py calls `purge(tags)` and the
+After a change commits, desk/services/ calls `purge(tags)` and the
 configured CDN drops every page carrying one of them; readers get the new
 version at once instead of when `s-maxage` runs out.
 

@@ -3,7 +3,7 @@
 Word, PDFs and wire systems put characters into text that no reader needs
 and that XML 1.0 cannot carry at all: one U+000B (Word's manual line break)
 in a headline made every feed fail to render, and one U+FFFE made them
-ill-formed. `clean_text` is applied on the way in (desk/services.py, to
+ill-formed. `clean_text` is applied on the way in (desk/services/, to
 every text field it writes) and again on the way out (feeds and sitemaps,
 to every string they write, for rows stored by a shell or an older release).
 

@@ -2,7 +2,7 @@
 
 Reporters draft; editors (who hold `articles.publish_article`) publish.
 Who may do what to which story is decided in policy.py; every save, action,
-restore and delete goes through services.py.
+restore and delete goes through services/.
 """
 
 from django.contrib import admin, messages
@@ -154,7 +154,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def get_changelist(self, request, **kwargs):
         return StoryChangeList
 
-    # Who may do what: desk/policy.py decides; services.py asks it again.
+    # Who may do what: desk/policy.py decides; services/ asks it again.
 
     def has_publish_permission(self, request):
         """Used by the actions declared with permissions=["publish"]."""

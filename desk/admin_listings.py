@@ -1,5 +1,5 @@
 """Sections, authors, topics, the site's own pages and the front page's top
-places in the admin: each saved, and deleted, through services.py."""
+places in the admin: each saved, and deleted, through services/."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError

@@ -1,7 +1,7 @@
 """Who may do what on the editors' desk.
 
 Plain functions of a user and, where it matters, a story: the admin's
-permission hooks are one-line calls to them, and `services.py` asks them
+permission hooks are one-line calls to them, and `services/` asks them
 again before it writes, so a forged request fails in the same place as a
 button that was never shown.
 

@@ -1,6 +1,6 @@
 """Keeping the search index in step with the stories: the write side.
 
-desk/services.py calls `index_story` each time it saves a story and
+desk/services/ calls `index_story` each time it saves a story and
 `index_stories` after a bulk import or an archive's restore, inside its own
 transaction: the index changes with the story, at once, or not at all. A
 deleted story's entry goes with it (Django's CASCADE deletes the row; on

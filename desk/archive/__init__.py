@@ -1,5 +1,5 @@
 """A portable copy of the site's content: `export_content` writes one,
-`import_content` restores one (through desk/services.py's
+`import_content` restores one (through desk/services'
 `restore_archive`).
 
 One zip file, which any zip tool opens and any JSON reader reads:

@@ -4,7 +4,7 @@
 naming what is wrong (a damaged zip, a foreign or newer archive, a record
 that would not be valid here, a story naming a source that is not there, a
 picture listed but not in the zip or not what the index says) before
-anything is written. desk/services.py's `restore_archive` then reads the
+anything is written. desk/services' `restore_archive` then reads the
 rows again a batch at a time and writes them. Only ids, slugs, usernames
 and file names are held in memory, never the stories.
 """
@@ -318,7 +318,7 @@ class Archive:
             self.report.media_present += 1
         return None
 
-    # The rows, for desk/services.py.
+    # The rows, for desk/services/.
 
     def rows(self, filename, batch_size):
         """Lists of at most `batch_size` unsaved rows of `filename`, with

@@ -12,6 +12,7 @@ from articles.models import Article, SlugRedirect, Source
 from desk import services
 from desk.archive import Archive
 from desk.archive.format import RECORDS
+from desk.services import imports
 from tests.desk.archives import (
     build_site,
     empty_the_site,
@@ -198,7 +199,7 @@ def test_a_failure_while_writing_takes_back_rows_and_files(archive, monkeypatch)
     def fail(model, highest):
         raise RuntimeError("the disk filled up")
 
-    monkeypatch.setattr(services, "_ids_continue_after", fail)
+    monkeypatch.setattr(imports, "_ids_continue_after", fail)
     with pytest.raises(RuntimeError), Archive(archive) as opened:
         services.restore_archive(user=None, archive=opened)
     assert rows() == NOTHING

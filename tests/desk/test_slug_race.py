@@ -12,6 +12,7 @@ from django.test import Client
 
 from articles.models import Article
 from desk import services
+from desk.services import writing
 from tests.conftest import picture
 from tests.desk.admin_forms import ADD, errors, form_data
 from tests.factories import SourceFactory
@@ -34,10 +35,10 @@ def test_a_writer_that_skipped_the_check_gets_a_message_not_a_crash(
         user=None, headline="First", slug="same-address", standfirst="x", source=source
     )
     # As if the check had run before the other story was committed.
-    real_validate = services._validate
+    real_validate = writing.validate_story
     monkeypatch.setattr(
-        services,
-        "_validate",
+        writing,
+        "validate_story",
         lambda story, **checks: real_validate(story, validate_unique=False),
     )
     with pytest.raises(ValidationError) as refused:

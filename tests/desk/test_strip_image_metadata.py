@@ -4,6 +4,7 @@ uploads were stripped as they arrived."""
 import io
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
@@ -111,5 +112,5 @@ def test_missing_and_damaged_files_are_reported_and_the_rest_done():
 
 def test_only_editors_may_strip_a_stored_picture(reporter):
     story = stored_before(photo_bytes("JPEG"), "old.jpg")
-    with pytest.raises(services.PermissionDenied):
+    with pytest.raises(PermissionDenied):
         services.strip_stored_image(name=story.image.name, user=reporter)

@@ -1,4 +1,4 @@
-"""desk/services.py is the one write path: it checks, records who and why,
+"""desk/services/ is the one write path: it checks, records who and why,
 keeps old addresses working and tells readers' pages what changed."""
 
 import datetime

@@ -1,7 +1,7 @@
 """Strip the metadata from every picture already stored (docs/images.md).
 
 Uploads are stripped as they arrive (articles/stripping.py); this does the
-same to the files stored before that, through desk/services.py. Running it
+same to the files stored before that, through desk/services/. Running it
 again changes nothing.
 """
 
