@@ -746,7 +746,7 @@ class FrontPagePin(models.Model):
     class Meta:
         ordering = ["slot"]
         verbose_name = "front page place"
-        verbose_name_plural = "front page"
+        verbose_name_plural = "front page places"
 
     def __str__(self):
         return self.get_slot_display()

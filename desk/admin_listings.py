@@ -22,8 +22,15 @@ class ListingAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     save = delete = None  # the services' functions, set by each subclass
+    # The keyword the services take the row by: the model's name
+    # ("section") unless set.
+    row_argument = None
     fields_saved = frozenset()
     may_change = may_delete = staticmethod(policy.can_publish)
+
+    @property
+    def row_name(self):
+        return self.row_argument or self.opts.model_name
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(story_count=Count("articles"))
@@ -55,7 +62,7 @@ class ListingAdmin(admin.ModelAdmin):
         }
         row = type(self).save(
             user=request.user,
-            **{self.opts.model_name: obj if change else None},
+            **{self.row_name: obj if change else None},
             **fields,
         )
         obj.pk = row.pk
@@ -63,7 +70,7 @@ class ListingAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         try:
-            type(self).delete(user=request.user, **{self.opts.model_name: obj})
+            type(self).delete(user=request.user, **{self.row_name: obj})
         except ValidationError as refused:
             self.message_user(request, " ".join(refused.messages), messages.ERROR)
 
@@ -121,6 +128,7 @@ class SitePageAdmin(ListingAdmin):
     fields_saved = services.SITE_PAGE_FIELDS
     save = staticmethod(services.save_site_page)
     delete = staticmethod(services.delete_site_page)
+    row_argument = "site_page"
     may_change = may_delete = staticmethod(policy.can_manage_site_pages)
 
     def get_queryset(self, request):
@@ -187,7 +195,7 @@ class FrontPageAdmin(admin.ModelAdmin):
 
     @admin.display(description="Until", ordering="ends_at")
     def until(self, pin):
-        return newsroom_time(pin.ends_at) if pin.ends_at else "Changed by an editor"
+        return newsroom_time(pin.ends_at) if pin.ends_at else "Until changed"
 
     def save_model(self, request, obj, form, change):
         if change and "slot" in form.changed_data:

@@ -1,12 +1,12 @@
-"""The desk's front page: the places editors chose, and what readers see
-in each place now."""
+"""The desk's front page places (the ones editors chose, and what readers
+see in each place now) and the site's own pages."""
 
 import datetime
 
 import pytest
 from django.utils import timezone
 
-from articles.models import FrontPagePin
+from articles.models import FrontPagePin, SitePage
 from desk import services
 from tests.factories import ArticleFactory
 
@@ -66,3 +66,39 @@ def test_a_reporter_sees_the_places_but_cannot_choose(reporter_client):
     )
     assert response.status_code == 403
     assert not FrontPagePin.objects.exists()
+
+
+def test_an_editor_writes_site_pages_in_the_admin(editor_client, html):
+    added = editor_client.post(
+        "/admin/articles/sitepage/add/",
+        {
+            "title": "About us",
+            "slug": "about",
+            "description": "Who we are.",
+            "body": "We are a **newsroom**.",
+            "in_footer": "on",
+            "position": "1",
+        },
+    )
+    assert added.status_code == 302, html(added).select(".errorlist")
+    page = SitePage.objects.get()
+    changed = editor_client.post(
+        f"/admin/articles/sitepage/{page.pk}/change/",
+        {
+            "title": "About us",
+            "slug": "about",
+            "description": "Who we are.",
+            "body": "We are a **small** newsroom.",
+            "position": "1",
+        },
+    )
+    assert changed.status_code == 302
+    about = html(editor_client.get("/about/"))
+    assert about.select_one(".site-page strong").get_text() == "small"
+    # Out of the footer now.
+    assert "About us" not in [a.get_text() for a in about.select("footer a")]
+    deleted = editor_client.post(
+        f"/admin/articles/sitepage/{page.pk}/delete/", {"post": "yes"}
+    )
+    assert deleted.status_code == 302
+    assert editor_client.get("/about/").status_code == 404
