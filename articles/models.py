@@ -574,6 +574,16 @@ class Article(models.Model):
         )
 
     @property
+    def figure_caption(self):
+        """What reads under the picture, on its page and in feeds: the
+        caption as a sentence, then who took or supplied it."""
+        caption = self.image_caption.strip()
+        if caption and not caption.endswith((".", "!", "?", "…")):
+            caption += "."
+        credit = f"Source: {self.image_credit}" if self.image_credit else ""
+        return " ".join(part for part in [caption, credit] if part)
+
+    @property
     def credited_authors(self):
         """The story's staff authors, in the order the byline gives them."""
         return [

@@ -76,14 +76,7 @@ def hero_figure(article, image):
     readers show only what is in the content, not the enclosure."""
     if image is None:
         return ""
-    caption = " ".join(
-        part
-        for part in [
-            f"{article.image_caption}." if article.image_caption else "",
-            f"Source: {article.image_credit}" if article.image_credit else "",
-        ]
-        if part
-    )
+    caption = article.figure_caption
     return format_html(
         '<figure><img src="{}" alt="{}"{}>{}</figure>\n',
         image.url,

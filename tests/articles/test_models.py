@@ -96,3 +96,24 @@ def test_a_backdated_story_is_not_updated_by_being_entered():
         published_at=timezone.now() - datetime.timedelta(days=30),
     )
     assert not story.was_updated
+
+
+@pytest.mark.parametrize(
+    "caption, credit, reads",
+    [
+        ("Putin in Moscow", "AAP", "Putin in Moscow. Source: AAP"),
+        (
+            "Parliament House on budget night.",
+            "AAP",
+            "Parliament House on budget night. Source: AAP",
+        ),
+        ("Who won?", "", "Who won?"),
+        ("", "Reuters", "Source: Reuters"),
+        ("", "", ""),
+    ],
+)
+def test_a_pictures_caption_reads_as_one_sentence_then_its_credit(
+    caption, credit, reads
+):
+    story = Article(image_caption=caption, image_credit=credit)
+    assert story.figure_caption == reads
