@@ -8,6 +8,8 @@ import logging
 from django.db import DatabaseError
 from django.utils.functional import SimpleLazyObject
 
+from . import selectors
+from .edition import state_for
 from .models import Section, SitePage
 
 logger = logging.getLogger(__name__)
@@ -25,8 +27,12 @@ def _or_nothing(query):
 
 
 def navigation(request):
+    def sections():
+        listed = Section.objects.filter(in_navigation=True)
+        return selectors.in_navigation(listed, state_for(request))
+
     return {
-        "navigation": _or_nothing(lambda: Section.objects.filter(in_navigation=True)),
+        "navigation": _or_nothing(sections),
         "footer_pages": _or_nothing(
             lambda: SitePage.objects.filter(in_footer=True).only("title", "slug")
         ),

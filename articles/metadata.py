@@ -245,7 +245,7 @@ def section(section, page_obj, stories):
     return listing(
         heading=section.name,
         description=section.description
-        or f"The latest {section.name} news from {settings.SITE_NAME}.",
+        or f"The latest stories in {section.name} on {settings.SITE_NAME}.",
         path=section.get_absolute_url(),
         page_obj=page_obj,
         stories=stories,

@@ -82,6 +82,13 @@ def front_page(now=None):
     return page
 
 
+def in_navigation(sections, state):
+    """The sections of `sections` the masthead lists: those with a story
+    published (counted by the edition `state`: no query). An empty section
+    (a new one, or News with nothing filed there) waits for its first."""
+    return [section for section in sections if state.count(f"section:{section.pk}")]
+
+
 def _newest_in_each(sections, n):
     """[(section, its `n` newest stories)] in one query: each section's are
     picked on its index (a subquery each), not by ranking the archive."""

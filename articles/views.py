@@ -65,7 +65,9 @@ class FrontPageView(TemplateView):
         return super().get_context_data(
             front=front,
             # The masthead's, already read (articles/context_processors.py).
-            navigation=front.navigation,
+            navigation=selectors.in_navigation(
+                front.navigation, state_for(self.request)
+            ),
             meta=metadata.front_page(),
             **kwargs,
         )

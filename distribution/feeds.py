@@ -251,7 +251,7 @@ class SourceStoriesFeed(ListingFeed):
 class SectionStoriesFeed(ListingFeed):
     owner_model, kind, lookup = Section, "section", "section"
     url_name = "distribution:section-feed"
-    about = "{} news"
+    about = "stories in {}"
 
 
 class AuthorStoriesFeed(ListingFeed):

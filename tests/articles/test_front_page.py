@@ -157,8 +157,13 @@ def test_unpublished_stories_and_hidden_sections_stay_off(client, html, sections
     # Not a block of its own; its story is still news, in "Latest".
     assert "Archive" not in shown["sections"]
     assert "Filed away" in shown["latest"]
+    # The masthead lists the sections with a story published: not Sport
+    # (nothing yet), not News (the default, empty), not Archive (hidden).
     nav = [a.get_text() for a in shown["page"].select(".section-nav a")]
-    assert nav == ["World", "Sport", "News"]
+    assert nav == ["World"]
+    ArticleFactory(published=True, section=sections[1])
+    nav = [a.get_text() for a in front(client, html)["page"].select(".section-nav a")]
+    assert nav == ["World", "Sport"]
 
 
 def test_sections_blocks_link_to_their_pages_and_cards_carry_kickers(

@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError
+from django.utils import timezone
 from django.utils.http import http_date
 
 from articles.models import SitePage
@@ -22,13 +23,17 @@ SYDNEY = ZoneInfo("Australia/Sydney")
 
 @pytest.fixture
 def site():
-    SectionFactory(name="World", slug="world", position=1)
-    SectionFactory(name="Sport", slug="sport", position=2)
-    SectionFactory(name="Archive", slug="archive", in_navigation=False)
+    world = SectionFactory(name="World", slug="world", position=1)
+    sport = SectionFactory(name="Sport", slug="sport", position=2)
+    archive = SectionFactory(name="Archive", slug="archive", in_navigation=False)
+    SectionFactory(name="Empty", slug="empty", position=3)
+    earlier = timezone.now() - datetime.timedelta(hours=2)
+    for section in [sport, archive]:
+        ArticleFactory(published=True, section=section, published_at=earlier)
     SitePageFactory(title="About us", slug="about", position=1)
     SitePageFactory(title="Privacy", slug="privacy", position=2)
     SitePageFactory(title="Staff only", slug="staff", in_footer=False)
-    return ArticleFactory(published=True)
+    return ArticleFactory(published=True, section=world)
 
 
 @pytest.mark.parametrize("url", ["/", "/latest/", "story", "/sections/world/"])
@@ -39,7 +44,9 @@ def test_every_page_has_the_masthead_and_footer(client, html, site, url):
     assert masthead.select_one(".site-name").get_text() == "Newsroom"
     assert masthead.select_one(".site-name")["href"] == "/"
     nav = masthead.select_one("nav.section-nav")
-    assert [a.get_text() for a in nav.select("a")] == ["World", "Sport", "News"]
+    # In the navigation, with a story published: not Archive (hidden),
+    # Empty, or News (the default section, with nothing filed there).
+    assert [a.get_text() for a in nav.select("a")] == ["World", "Sport"]
     search = masthead.select_one("form[role=search]")
     assert (search["action"], search["method"]) == ("/search/", "get")
     field = search.select_one("input[name=q]")
@@ -133,7 +140,8 @@ def test_the_404_page_offers_search_and_the_latest_news(client, html, site):
     assert form["action"] == "/search/"
     assert form.select_one("label").get_text() == "Search for it"
     latest = page.select(".not-found__latest .story-card__headline a")
-    assert [a.get_text() for a in latest] == [site.headline]
+    assert [a.get_text() for a in latest][0] == site.headline
+    assert len(latest) == 3
 
 
 def test_the_404_page_still_renders_with_the_database_down(client, html, monkeypatch):

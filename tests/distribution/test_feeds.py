@@ -302,7 +302,7 @@ def test_absolute_links_resolve_against_the_story_and_stay_sanitised():
 @pytest.mark.parametrize(
     "url, title",
     [
-        ("/sections/world/", "Newsroom: World news"),
+        ("/sections/world/", "Newsroom: stories in World"),
         ("/authors/jane/", "Newsroom: stories by Jane Citizen"),
         ("/topics/syria/", "Newsroom: stories about Syria"),
     ],
